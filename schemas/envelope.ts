@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { Lang, OriginCode, Tlp, TYPE_PATTERN } from "./protocol.js";
+
+/**
+ * The CloudEvents 1.0 structured-mode envelope of wire protocol v1 (docs/protocol.md §2).
+ * Strict: an unknown attribute is a schema failure, so nothing unsigned-by-meaning rides along.
+ * `data` is checked separately, by the schema that `type` names (see `parseEvent`).
+ */
+export const Envelope = z.strictObject({
+  specversion: z.literal("1.0"),
+  id: z.uuid({ version: "v4" }),
+  source: OriginCode,
+  type: z.string().regex(TYPE_PATTERN, "alliance.<channel>.<kind>.v<major>"),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.literal("application/json"),
+  tlp: Tlp,
+  lang: Lang,
+  expires: z.iso.datetime({ offset: true }).optional(),
+  recipients: z.array(OriginCode).min(1).max(64)
+    .refine((codes) => new Set(codes).size === codes.length, "recipients must not repeat")
+    .optional(),
+  data: z.unknown(),
+});
+export type Envelope = z.infer<typeof Envelope>;
+
+/** An envelope whose `data` has passed the schema of its `type`. */
+export type AllianceEvent<D = unknown> = Omit<Envelope, "data"> & { data: D };

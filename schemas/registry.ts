@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { Envelope, type AllianceEvent } from "./envelope.js";
+import { priorityDataSchemas } from "./data/index.js";
+
+/**
+ * Every `type` the alliance knows, mapped to the schema of its `data`. A type that is not here
+ * fails with reason `schema`: subscribers never guess the shape of a message.
+ */
+const dataSchemas = new Map<string, z.ZodType>(Object.entries(priorityDataSchemas));
+
+/** Registers more types (the secretariat's governance events); a type is registered once. */
+export function registerDataSchemas(schemas: Record<string, z.ZodType>): void {
+  for (const [type, schema] of Object.entries(schemas)) {
+    const known = dataSchemas.get(type);
+    if (known && known !== schema) throw new Error(`data schema for ${type} registered twice`);
+    dataSchemas.set(type, schema);
+  }
+}
+
+export function dataSchemaFor(type: string): z.ZodType | undefined {
+  return dataSchemas.get(type);
+}
+
+export function knownEventTypes(): string[] {
+  return [...dataSchemas.keys()].sort();
+}
+
+export type ParseEventResult =
+  | { success: true; event: AllianceEvent }
+  | { success: false; error: string };
+
+/** Validates a parsed body as an envelope plus the `data` schema its `type` names. */
+export function parseEvent(body: unknown): ParseEventResult {
+  const envelope = Envelope.safeParse(body);
+  if (!envelope.success) return { success: false, error: z.prettifyError(envelope.error) };
+  const schema = dataSchemas.get(envelope.data.type);
+  if (!schema) return { success: false, error: `unknown type ${envelope.data.type}` };
+  const data = schema.safeParse(envelope.data.data);
+  if (!data.success) return { success: false, error: `data: ${z.prettifyError(data.error)}` };
+  return { success: true, event: { ...envelope.data, data: data.data } };
+}
