@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { Channel, Lang, MemberCode, SECRETARIAT_CODE } from "./protocol.js";
+
+/** `config/alliance.json`: who the alliance is and the bounds every service enforces. */
+export const MemberConfig = z.strictObject({
+  code: MemberCode,
+  country: z.strictObject({ en: z.string().min(1).max(100), native: z.string().min(1).max(100) }),
+  ministry: z.string().min(1).max(200),
+  lang: Lang,
+});
+export type MemberConfig = z.infer<typeof MemberConfig>;
+
+export const ChannelConfig = z.strictObject({
+  name: Channel,
+  title: z.string().min(1).max(200),
+});
+
+export const Bounds = z.strictObject({
+  maxBodyBytes: z.int().min(1024).max(8 * 1024 * 1024),
+  maxDepth: z.int().min(4).max(256),
+  skewSeconds: z.int().min(1).max(86_400),
+  duplicateWindowSeconds: z.int().min(2).max(7 * 86_400),
+  streamMaxAgeDays: z.int().min(1).max(36_500),
+  replicas: z.union([z.literal(1), z.literal(3), z.literal(5)]),
+});
+export type Bounds = z.infer<typeof Bounds>;
+
+export const SubscriberConfig = z.strictObject({
+  maxDeliver: z.int().min(1).max(100),
+  ackWaitSeconds: z.int().min(1).max(3600),
+  /** Delays between redeliveries after a handler error; the last one repeats. */
+  backoffSeconds: z.array(z.number().positive().max(3600)).min(1).max(20),
+  maxAckPending: z.int().min(1).max(100_000),
+});
+export type SubscriberConfig = z.infer<typeof SubscriberConfig>;
+
+export const AllianceConfig = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    foundingMeeting: z.strictObject({ date: z.iso.date(), place: z.string().min(1) }),
+    members: z.array(MemberConfig).min(1).max(200),
+    secretariat: z.strictObject({ code: z.literal(SECRETARIAT_CODE), host: MemberCode }),
+    channels: z.array(ChannelConfig).length(Channel.options.length),
+    languages: z.array(Lang).min(1),
+    bounds: Bounds,
+    subscriber: SubscriberConfig,
+  })
+  .superRefine((config, ctx) => {
+    const codes = config.members.map((m) => m.code);
+    codes.forEach((code, i) => {
+      if (codes.indexOf(code) !== i) ctx.addIssue({ code: "custom", path: ["members", i, "code"], message: `member ${code} listed twice` });
+    });
+    if (!codes.includes(config.secretariat.host)) {
+      ctx.addIssue({ code: "custom", path: ["secretariat", "host"], message: "the host must be a member" });
+    }
+    const named = new Set(config.channels.map((c) => c.name));
+    if (named.size !== Channel.options.length) {
+      ctx.addIssue({ code: "custom", path: ["channels"], message: `must name each of ${Channel.options.join(", ")} once` });
+    }
+    // Replay protection rests on this: a replay after the window must already be stale.
+    if (config.bounds.duplicateWindowSeconds < 2 * config.bounds.skewSeconds) {
+      ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must be at least twice bounds.skewSeconds" });
+    }
+    if (config.bounds.duplicateWindowSeconds > config.bounds.streamMaxAgeDays * 86_400) {
+      ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must not exceed the stream max age" });
+    }
+  });
+export type AllianceConfig = z.infer<typeof AllianceConfig>;

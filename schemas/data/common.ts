@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { Lang } from "../protocol.js";
+
+/**
+ * Building blocks shared by the `data` schemas of the three priority channels. Every string and
+ * every array is bounded, so a hostile publisher cannot make a subscriber hold unbounded input,
+ * and free text refuses control characters, so nothing off the wire can drive a terminal or
+ * forge a log line. Patterns use only `\x` escapes so that Go, Java and Python validators read
+ * the generated JSON Schema the same way.
+ */
+
+/** Single-line text: no control characters at all. */
+const SINGLE_LINE = /^[^\x00-\x1F\x7F]*$/;
+/** Multi-line text: tab, line feed and carriage return allowed, other control characters not. */
+const MULTI_LINE = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
+
+/** A non-empty single line of at most `max` characters. */
+export function line(max: number) {
+  return z.string().min(1).max(max).regex(SINGLE_LINE, "must be a single line without control characters");
+}
+
+/** Non-empty free text (paragraphs allowed) of at most `max` characters. */
+export function text(max: number) {
+  return z.string().min(1).max(max).regex(MULTI_LINE, "must not contain control characters");
+}
+
+/**
+ * A bounded array whose items must not repeat; `uniqueItems` carries the rule into JSON Schema.
+ *
+ * @example uniqueList(CountryCode, 64, "Countries concerned")
+ */
+export function uniqueList<T extends z.ZodType>(item: T, max: number, description: string) {
+  return z
+    .array(item)
+    .min(1)
+    .max(max)
+    .refine((items) => new Set(items.map((i) => JSON.stringify(i))).size === items.length, "items must not repeat")
+    .meta({ uniqueItems: true, description });
+}
+
+/** Lowercase ISO 3166-1 alpha-2 country code, the same convention as member codes. */
+export const CountryCode = z
+  .string()
+  .regex(/^[a-z]{2}$/, "a lowercase ISO 3166-1 alpha-2 code")
+  .meta({ title: "CountryCode", description: "Lowercase ISO 3166-1 alpha-2 country code (members use the same codes), e.g. \"ma\"." });
+export type CountryCode = z.infer<typeof CountryCode>;
+
+/** A BCP 47 language tag, primary subtag lowercase: "ar", "ar-MA", "ur", "ru". */
+export const LanguageTag = z
+  .string()
+  .max(35)
+  .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/, "a BCP 47 language tag such as ar or ar-MA")
+  .meta({ title: "LanguageTag", description: "BCP 47 language tag (any language, not only the alliance's five), e.g. \"ar-MA\"." });
+export type LanguageTag = z.infer<typeof LanguageTag>;
+
+/** UN/LOCODE without the space: country (2 letters) then location (3 of A-Z, 2-9). */
+export const UnLocode = z
+  .string()
+  .regex(/^[A-Z]{2}[A-Z2-9]{3}$/, "a UN/LOCODE such as MAPTM")
+  .meta({ title: "UnLocode", description: "UN/LOCODE written without the space, e.g. \"MAPTM\" (Tanger Med), \"AEJEA\" (Jebel Ali)." });
+export type UnLocode = z.infer<typeof UnLocode>;
+
+/** An http(s) URL; other schemes (javascript:, data:, file:) are refused. */
+export const HttpUrl = z
+  .httpUrl()
+  .max(2048)
+  .regex(/^https?:\/\//i, "an http or https URL")
+  .meta({ format: "uri", description: "Absolute http or https URL, at most 2048 characters." });
+
+/** RFC 3339 timestamp with an explicit offset, as in the envelope. */
+export const Timestamp = z.iso.datetime({ offset: true }).max(64).meta({ description: "RFC 3339 date-time with offset." });
+
+/** Calendar date, ISO 8601 `YYYY-MM-DD`. */
+export const CalendarDate = z.iso.date().meta({ description: "Calendar date, ISO 8601 YYYY-MM-DD." });
+
+/** Event ids are random UUID v4, as in the envelope. */
+export const EventId = z.uuid({ version: "v4" }).meta({ description: "The `id` of another alliance event (UUID v4)." });
+
+/** A pointer to supporting material: a public or shared URL, or a reference to a document. */
+export const Reference = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("url"),
+      url: HttpUrl,
+      title: line(300).optional().describe("What the link points to."),
+    }).meta({ title: "UrlReference" }),
+    z.strictObject({
+      type: z.literal("document"),
+      ref: line(200).describe("Document reference as the issuing body cites it, e.g. a file number."),
+      title: line(300).optional().describe("Title of the document."),
+      issuer: line(200).optional().describe("Issuing body, e.g. \"Ministry of Interior, Kingdom of Bahrain\"."),
+    }).meta({ title: "DocumentReference" }),
+  ])
+  .meta({ title: "Reference", description: "Supporting material: a URL or a document reference." });
+export type Reference = z.infer<typeof Reference>;
+
+/** Title, summary and (optionally) body in another of the alliance's languages. */
+export const Translation = z
+  .strictObject({
+    title: line(200),
+    summary: text(1000),
+    body: text(10_000).optional(),
+  })
+  .meta({ title: "Translation", description: "The message's text in another alliance language." });
+export type Translation = z.infer<typeof Translation>;
+
+/**
+ * The fields every priority-channel message carries, whatever its channel or kind. Spread its
+ * `shape` into a channel schema; the text is in the envelope's `lang`.
+ */
+export const DataBase = z.strictObject({
+  title: line(200).describe("Headline, in the envelope's language."),
+  summary: text(1000).describe("Two or three sentences an analyst reads before deciding to open the body."),
+  body: text(10_000).describe("Full text."),
+  keywords: uniqueList(line(64), 32, "Search terms chosen by the publisher."),
+  references: z.array(Reference).max(32).optional().describe("Supporting material."),
+  related: uniqueList(EventId, 32, "Ids of related alliance events (earlier bulletins, alerts this one updates).").optional(),
+  translations: z
+    .partialRecord(Lang, Translation)
+    .optional()
+    .describe("The text in other alliance languages, keyed by language code."),
+});
+export type DataBase = z.infer<typeof DataBase>;

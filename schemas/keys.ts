@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { Kid } from "./protocol.js";
+
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, "base64url");
+
+/** A public Ed25519 JWK as it appears in the directory: standard JWK members only. */
+export const PublicJwk = z.strictObject({
+  kty: z.literal("OKP"),
+  crv: z.literal("Ed25519"),
+  x: base64url.length(43),
+  kid: Kid,
+  alg: z.literal("EdDSA"),
+  use: z.literal("sig").optional(),
+});
+export type PublicJwk = z.infer<typeof PublicJwk>;
+
+/** A private Ed25519 JWK as `alliance keys init` writes it (mode 0600). */
+export const PrivateJwk = PublicJwk.extend({ d: base64url.length(43) });
+export type PrivateJwk = z.infer<typeof PrivateJwk>;
+
+/** The public key directory: a JWKS (RFC 7517 §5). */
+export const Jwks = z.strictObject({ keys: z.array(PublicJwk).max(10_000) });
+export type Jwks = z.infer<typeof Jwks>;

@@ -1,0 +1,56 @@
+import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
+import { AllianceError, ErrorCode } from "./errors.js";
+import type { Logger } from "./logger.js";
+
+export type { NatsConnection };
+
+export interface ConnectSettings {
+  readonly servers: string | string[];
+  readonly name: string;
+  /** Extra client options (credentials, TLS) from the caller's config. */
+  readonly options?: Partial<ConnectionOptions>;
+}
+
+/**
+ * Connects and keeps reconnecting forever (with jitter, so that a fleet of services does not
+ * stampede a restarted server). Every state change is logged.
+ */
+export async function connectBus({ servers, name, options }: ConnectSettings, log: Logger): Promise<NatsConnection> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+      reconnectJitter: 500,
+      pingInterval: 10_000,
+      ...options,
+    });
+  } catch (cause) {
+    throw new AllianceError(ErrorCode.ConnectFailed, `cannot connect to ${String(servers)}: ${(cause as Error).message}`, { cause });
+  }
+  log.info({ server: nc.getServer() }, "connected to NATS");
+  void watchStatus(nc, log);
+  return nc;
+}
+
+async function watchStatus(nc: NatsConnection, log: Logger): Promise<void> {
+  for await (const status of nc.status()) {
+    switch (status.type) {
+      case "disconnect":
+      case "reconnecting":
+      case "staleConnection":
+        log.warn({ status: status.type, server: "server" in status ? status.server : undefined }, "NATS connection state");
+        break;
+      case "reconnect":
+        log.info({ status: status.type, server: status.server }, "NATS reconnected");
+        break;
+      case "error":
+        log.error({ status: status.type, err: status.error }, "NATS connection error");
+        break;
+      default:
+        log.debug({ status: status.type }, "NATS connection state");
+    }
+  }
+}

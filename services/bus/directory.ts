@@ -1,0 +1,57 @@
+import type { webcrypto } from "node:crypto";
+import { importJWK } from "jose";
+import type { Jwks, PublicJwk } from "../../schemas/keys.js";
+import { AllianceError, ErrorCode } from "./errors.js";
+import { loadJwks } from "./keys.js";
+
+/** What a directory says of a `kid` at a given time (the stream's receive time). */
+export type KeyLookup =
+  | { status: "active"; member: string; key: webcrypto.CryptoKey }
+  | { status: "unknown" }
+  | { status: "revoked"; member: string }
+  | { status: "inactive"; member: string };
+
+/**
+ * Resolves signing keys for verifiers. The static directory below is the founding trust anchor;
+ * the secretariat's live directory implements the same interface and folds signed membership
+ * and key events over it.
+ */
+export interface KeyDirectory {
+  lookup(kid: string, at: Date): KeyLookup;
+}
+
+/** A fixed JWKS: every key in it is active, forever. Keys are imported once, at load. */
+export class StaticKeyDirectory implements KeyDirectory {
+  private constructor(private readonly keys: ReadonlyMap<string, { member: string; key: webcrypto.CryptoKey }>) {}
+
+  static async fromJwks(jwks: Jwks): Promise<StaticKeyDirectory> {
+    const keys = new Map<string, { member: string; key: webcrypto.CryptoKey }>();
+    for (const jwk of jwks.keys) {
+      if (keys.has(jwk.kid)) throw new AllianceError(ErrorCode.DirectoryInvalid, `kid ${jwk.kid} appears twice in the directory`);
+      keys.set(jwk.kid, { member: memberOfKid(jwk.kid), key: await importPublicJwk(jwk) });
+    }
+    return new StaticKeyDirectory(keys);
+  }
+
+  static async fromFile(path: string): Promise<StaticKeyDirectory> {
+    return StaticKeyDirectory.fromJwks(loadJwks(path));
+  }
+
+  lookup(kid: string, _at?: Date): KeyLookup {
+    const entry = this.keys.get(kid);
+    return entry ? { status: "active", ...entry } : { status: "unknown" };
+  }
+
+  kids(): string[] {
+    return [...this.keys.keys()];
+  }
+}
+
+export function memberOfKid(kid: string): string {
+  return kid.slice(0, kid.indexOf(":"));
+}
+
+export async function importPublicJwk(jwk: PublicJwk): Promise<webcrypto.CryptoKey> {
+  const { kty, crv, x } = jwk;
+  return (await importJWK({ kty, crv, x }, "EdDSA")) as webcrypto.CryptoKey;
+}

@@ -1,0 +1,16 @@
+/** Every NATS header the alliance reads or writes, spelled once. */
+export const Header = {
+  Signature: "Alliance-Signature",
+  MsgId: "Nats-Msg-Id",
+  ContentType: "Content-Type",
+  QuarantineReason: "Alliance-Quarantine-Reason",
+  QuarantineDetail: "Alliance-Quarantine-Detail",
+  OriginalSubject: "Alliance-Original-Subject",
+  OriginalSeq: "Alliance-Original-Seq",
+  OriginalStream: "Alliance-Original-Stream",
+  OriginalMsgId: "Alliance-Original-Msg-Id",
+  QuarantineConsumer: "Alliance-Quarantine-Consumer",
+} as const;
+export type Header = (typeof Header)[keyof typeof Header];
+
+export const CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json";

@@ -1,0 +1,78 @@
+import type { Bounds } from "../../schemas/config.js";
+import type { AllianceEvent } from "../../schemas/envelope.js";
+import { parseEvent } from "../../schemas/registry.js";
+import { memberOfKid, type KeyDirectory } from "./directory.js";
+import { Header } from "./headers.js";
+import { parseSignatureHeader, verifyDetached } from "./jws.js";
+import { Reason } from "./reasons.js";
+import { parseJsonSafely } from "./safe-json.js";
+import { derivedSubject } from "./subjects.js";
+
+/** A message as it came off a stream; `receivedAt` is the stream's own timestamp. */
+export interface IncomingMessage {
+  readonly subject: string;
+  readonly body: Uint8Array;
+  header(name: string): string | undefined;
+  readonly receivedAt: Date;
+}
+
+export type Verdict =
+  | { ok: true; event: AllianceEvent; kid: string }
+  | { ok: false; reason: Reason; detail: string };
+
+export interface VerifierDeps {
+  readonly bounds: Pick<Bounds, "maxBodyBytes" | "maxDepth" | "skewSeconds">;
+  readonly directory: KeyDirectory;
+  /** The verifier's clock, for `expires`; tests pass a fixed one. */
+  readonly now?: () => Date;
+}
+
+export type Verifier = (msg: IncomingMessage) => Promise<Verdict>;
+
+const reject = (reason: Reason, detail: string): Verdict => ({ ok: false, reason, detail });
+
+/**
+ * Checks 1–8 of docs/protocol.md §5, in that order. The signature is checked over the exact
+ * bytes before anything parses the body; check 9 (duplicates) belongs to the subscriber,
+ * which knows what it has processed.
+ */
+export function createVerifier({ bounds, directory, now = () => new Date() }: VerifierDeps): Verifier {
+  const skewMs = bounds.skewSeconds * 1000;
+
+  return async function verifyMessage(msg) {
+    if (msg.body.length > bounds.maxBodyBytes) return reject(Reason.Oversize, `${msg.body.length} bytes > ${bounds.maxBodyBytes}`);
+
+    const signature = msg.header(Header.Signature);
+    if (!signature) return reject(Reason.Unsigned, `no ${Header.Signature} header`);
+    const sig = parseSignatureHeader(signature);
+    if (!sig.ok) return reject(Reason.BadSignatureHeader, sig.detail);
+    const { kid } = sig.value.header;
+
+    const found = directory.lookup(kid, msg.receivedAt);
+    if (found.status === "unknown") return reject(Reason.UnknownKey, `kid ${kid} is not in the directory`);
+    if (found.status === "revoked") return reject(Reason.KeyRevoked, `kid ${kid} was revoked before ${msg.receivedAt.toISOString()}`);
+    if (found.status === "inactive") return reject(Reason.OriginInactive, `member ${found.member} is not active`);
+
+    if (!(await verifyDetached(msg.body, sig.value, found.key))) return reject(Reason.BadSignature, `signature does not verify with ${kid}`);
+
+    const json = parseJsonSafely(msg.body, bounds.maxDepth);
+    if (!json.ok) return reject(Reason.Malformed, json.detail);
+    const parsed = parseEvent(json.value);
+    if (!parsed.success) return reject(Reason.Schema, parsed.error);
+    const event = parsed.event;
+
+    if (memberOfKid(kid) !== event.source) return reject(Reason.KeyMismatch, `kid ${kid} does not belong to source ${event.source}`);
+    const expected = derivedSubject(event.type, event.source);
+    if (msg.subject !== expected) return reject(Reason.SubjectMismatch, `subject ${msg.subject}, body says ${expected}`);
+    const msgId = msg.header(Header.MsgId);
+    if (msgId !== event.id) return reject(Reason.IdMismatch, `${Header.MsgId} ${msgId ?? "(none)"} differs from id ${event.id}`);
+
+    const signedAt = Date.parse(event.time);
+    if (Math.abs(signedAt - msg.receivedAt.getTime()) > skewMs) {
+      return reject(Reason.Stale, `time ${event.time} is more than ${bounds.skewSeconds}s from receipt ${msg.receivedAt.toISOString()}`);
+    }
+    if (event.expires && Date.parse(event.expires) <= now().getTime()) return reject(Reason.Expired, `expired at ${event.expires}`);
+
+    return { ok: true, event, kid };
+  };
+}

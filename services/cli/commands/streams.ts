@@ -1,0 +1,20 @@
+import type { Command } from "commander";
+import { provisionStreams } from "../../bus/streams.js";
+import type { CliContext } from "../context.js";
+
+export function registerStreams(program: Command, ctx: CliContext): void {
+  program
+    .command("streams")
+    .description("provision the alliance's streams (idempotent), then print each stream's state")
+    .option("--json", "one JSON object per stream")
+    .action(async (opts: { json?: boolean }) => {
+      await ctx.withBus("alliance-cli", async (bus) => {
+        const outcomes = await provisionStreams(bus.jsm, bus.config.bounds, ctx.log);
+        for (const { name, action, info } of outcomes) {
+          const s = info.state;
+          const row = { stream: name, action, messages: s.messages, bytes: s.bytes, firstSeq: s.first_seq, lastSeq: s.last_seq, consumers: s.consumer_count, replicas: info.config.num_replicas };
+          process.stdout.write(opts.json ? `${JSON.stringify(row)}\n` : `${name.padEnd(22)} ${action.padEnd(9)} messages=${s.messages} bytes=${s.bytes} seq=${s.first_seq}..${s.last_seq} consumers=${s.consumer_count} replicas=${info.config.num_replicas}\n`);
+        }
+      });
+    });
+}

@@ -1,0 +1,28 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { AllianceError, ErrorCode } from "../bus/errors.js";
+
+/** Where development keys and the embedded server's data live, relative to the working directory. */
+export const DATA_DIR = ".data";
+export const DEV_KEYS_DIR = `${DATA_DIR}/keys`;
+
+const Env = z.object({
+  NATS_URL: z.string().min(1).optional(),
+  ALLIANCE_CONFIG: z.string().min(1).optional(),
+  ALLIANCE_KEY: z.string().min(1).optional(),
+  ALLIANCE_DIRECTORY: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: z.stringbool().optional(),
+});
+export type Env = Readonly<z.infer<typeof Env>>;
+
+/** The process environment, read once here and passed down; nothing else reads process.env. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) throw new AllianceError(ErrorCode.UsageInvalid, `invalid environment:\n${z.prettifyError(parsed.error)}`);
+  return Object.freeze(parsed.data);
+}
+
+export function defaultDirectoryPath(env: Env): string {
+  return resolve(env.ALLIANCE_DIRECTORY ?? `${DEV_KEYS_DIR}/directory.json`);
+}

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { ensureNatsServer } from "./binary.js";
+
+export interface NatsServerOptions {
+  /** Holds the config, the JetStream store and the log. */
+  readonly dir: string;
+  readonly name?: string;
+  readonly port?: number;
+  readonly httpPort?: number;
+  /** Extra top-level config text (accounts, tls, cluster) appended as it is. */
+  readonly extraConfig?: string;
+}
+
+export interface RunningNatsServer extends AsyncDisposable {
+  readonly url: string;
+  readonly port: number;
+  readonly httpPort: number;
+  readonly configFile: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port, found by letting the kernel pick one. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The config every local server gets: loopback only, JetStream on, room for oversize evidence. */
+export function baseConfig(opts: { name: string; port: number; httpPort: number; storeDir: string }): string {
+  return [
+    `server_name: ${JSON.stringify(opts.name)}`,
+    `host: "127.0.0.1"`,
+    `port: ${opts.port}`,
+    `http: "127.0.0.1:${opts.httpPort}"`,
+    `max_payload: 2MB`,
+    `jetstream { store_dir: ${JSON.stringify(opts.storeDir)}, max_memory_store: 256MB, max_file_store: 4GB }`,
+  ].join("\n");
+}
+
+/** Starts a nats-server with JetStream on free loopback ports and waits until it is healthy. */
+export async function startNatsServer(options: NatsServerOptions): Promise<RunningNatsServer> {
+  const binary = ensureNatsServer();
+  mkdirSync(options.dir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const httpPort = options.httpPort ?? (await freePort());
+  const name = options.name ?? `alliance-${port}`;
+  const configFile = join(options.dir, "nats-server.conf");
+  const storeDir = join(options.dir, "jetstream");
+  writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir })}\n${options.extraConfig ?? ""}\n`);
+  const logFd = openSync(join(options.dir, "nats-server.log"), "a");
+  const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", logFd, logFd] });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  await waitHealthy(httpPort, exited, join(options.dir, "nats-server.log"));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  return { url: `nats://127.0.0.1:${port}`, port, httpPort, configFile, process: child, stop, [Symbol.asyncDispose]: stop };
+}
+
+async function waitHealthy(httpPort: number, exited: Promise<number | null>, logFile: string): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (gone) throw new AllianceError(ErrorCode.NatsServerFailed, `nats-server exited during start-up; see ${logFile}`);
+    const healthy = await fetch(`http://127.0.0.1:${httpPort}/healthz?js-enabled-only=true`).then((r) => r.ok, () => false);
+    if (healthy) return;
+    await sleep(50);
+  }
+  throw new AllianceError(ErrorCode.NatsServerFailed, `nats-server did not become healthy within 20 s; see ${logFile}`);
+}

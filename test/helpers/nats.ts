@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openBus, type Bus } from "../../services/bus/bus.js";
+import { loadConfig } from "../../services/bus/config.js";
+import { createLogger } from "../../services/bus/logger.js";
+import { provisionStreams } from "../../services/bus/streams.js";
+import { startNatsServer, type RunningNatsServer } from "../../services/natsd/server.js";
+
+export const testLog = createLogger({ name: "test", level: process.env.TEST_LOG_LEVEL ?? "silent", pretty: false });
+
+export interface TestServer extends AsyncDisposable {
+  readonly server: RunningNatsServer;
+  readonly url: string;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+/** A nats-server of the test's own: free loopback ports, a temporary store, removed at the end. */
+export async function startTestServer(extraConfig?: string): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "alliance-test-"));
+  const server = await startNatsServer({ dir, ...(extraConfig ? { extraConfig } : {}) });
+  const stop = async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { server, url: server.url, dir, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** A bus connected to a test server with the alliance's streams provisioned. */
+export async function openTestBus(url: string, config = loadConfig()): Promise<Bus> {
+  const bus = await openBus({ servers: url, name: "test", config, log: testLog });
+  await provisionStreams(bus.jsm, config.bounds, testLog);
+  return bus;
+}
