@@ -1,17 +1,7 @@
 import { z } from "zod";
-import { CountryCode, DataBase, line, UnLocode, uniqueList } from "./common.js";
+import { CountryCode, line, UnLocode, uniqueList } from "./common.js";
 import { Conveyance } from "./conveyance.js";
-import {
-  AlertFields,
-  CapacityFields,
-  capacityScheduleRule,
-  isCapacityScheduleOrdered,
-  isRegistrationBeforeStart,
-  isValidityWindowOrdered,
-  PracticeFields,
-  registrationDeadlineRule,
-  validityWindowRule,
-} from "./kinds.js";
+import { areaSchemas } from "./area.js";
 
 /** `data` schemas of the `border` channel: managing and monitoring borders and ports. */
 
@@ -93,38 +83,23 @@ const BorderDetails = z.strictObject({
   conveyances: z.array(Conveyance).max(50).optional().describe("Vessels, vehicles and aircraft concerned."),
 });
 
-export const BorderBulletin = z
-  .strictObject({ ...DataBase.shape, ...BorderFacets.shape, ...BorderDetails.shape })
-  .meta({
-    title: "BorderBulletin",
-    description: "Information shared on border and port security.",
-  });
+const border = areaSchemas({
+  name: "Border",
+  facets: BorderFacets,
+  details: BorderDetails,
+  describe: {
+    bulletin: "Information shared on border and port security.",
+    alert: "Urgent, time-bound warning at borders or ports; validUntil is after validFrom.",
+    practice: "Expertise and best practice in managing and monitoring borders and ports.",
+    capacity: "Capacity-building programme on border management, offered or requested; endDate >= startDate >= registrationDeadline.",
+  },
+});
+
+export const BorderBulletin = border.bulletin;
 export type BorderBulletin = z.infer<typeof BorderBulletin>;
-
-export const BorderAlert = z
-  .strictObject({ ...DataBase.shape, ...BorderFacets.shape, ...BorderDetails.shape, ...AlertFields.shape })
-  .refine(isValidityWindowOrdered, validityWindowRule)
-  .meta({
-    title: "BorderAlert",
-    description: "Urgent, time-bound warning at borders or ports; validUntil is after validFrom.",
-  });
+export const BorderAlert = border.alert;
 export type BorderAlert = z.infer<typeof BorderAlert>;
-
-export const BorderPractice = z
-  .strictObject({ ...DataBase.shape, ...BorderFacets.partial().shape, ...PracticeFields.shape })
-  .meta({
-    title: "BorderPractice",
-    description: "Expertise and best practice in managing and monitoring borders and ports.",
-  });
+export const BorderPractice = border.practice;
 export type BorderPractice = z.infer<typeof BorderPractice>;
-
-export const BorderCapacity = z
-  .strictObject({ ...DataBase.shape, ...BorderFacets.partial().shape, ...CapacityFields.shape })
-  .refine(isCapacityScheduleOrdered, capacityScheduleRule)
-  .refine(isRegistrationBeforeStart, registrationDeadlineRule)
-  .meta({
-    title: "BorderCapacity",
-    description:
-      "Capacity-building programme on border management, offered or requested; endDate >= startDate >= registrationDeadline.",
-  });
+export const BorderCapacity = border.capacity;
 export type BorderCapacity = z.infer<typeof BorderCapacity>;

@@ -1,16 +1,6 @@
 import { z } from "zod";
-import { CountryCode, DataBase, line, uniqueList } from "./common.js";
-import {
-  AlertFields,
-  CapacityFields,
-  capacityScheduleRule,
-  isCapacityScheduleOrdered,
-  isRegistrationBeforeStart,
-  isValidityWindowOrdered,
-  PracticeFields,
-  registrationDeadlineRule,
-  validityWindowRule,
-} from "./kinds.js";
+import { CountryCode, line, uniqueList } from "./common.js";
+import { areaSchemas } from "./area.js";
 
 /** `data` schemas of the `crime` channel: transnational organised crime. */
 
@@ -113,38 +103,23 @@ const CrimeDetails = z.strictObject({
   commodities: z.array(Commodity).max(50).optional(),
 });
 
-export const CrimeBulletin = z
-  .strictObject({ ...DataBase.shape, ...CrimeFacets.shape, ...CrimeDetails.shape })
-  .meta({
-    title: "CrimeBulletin",
-    description: "Information shared on transnational organised crime (channel crime, kind bulletin).",
-  });
+const crime = areaSchemas({
+  name: "Crime",
+  facets: CrimeFacets,
+  details: CrimeDetails,
+  describe: {
+    bulletin: "Information shared on transnational organised crime (channel crime, kind bulletin).",
+    alert: "Urgent, time-bound warning on organised crime; validUntil is after validFrom.",
+    practice: "Expertise and best practice in preventing and combating organised crime.",
+    capacity: "Capacity-building programme on organised crime, offered or requested; endDate >= startDate >= registrationDeadline.",
+  },
+});
+
+export const CrimeBulletin = crime.bulletin;
 export type CrimeBulletin = z.infer<typeof CrimeBulletin>;
-
-export const CrimeAlert = z
-  .strictObject({ ...DataBase.shape, ...CrimeFacets.shape, ...CrimeDetails.shape, ...AlertFields.shape })
-  .refine(isValidityWindowOrdered, validityWindowRule)
-  .meta({
-    title: "CrimeAlert",
-    description: "Urgent, time-bound warning on organised crime; validUntil is after validFrom.",
-  });
+export const CrimeAlert = crime.alert;
 export type CrimeAlert = z.infer<typeof CrimeAlert>;
-
-export const CrimePractice = z
-  .strictObject({ ...DataBase.shape, ...CrimeFacets.partial().shape, ...PracticeFields.shape })
-  .meta({
-    title: "CrimePractice",
-    description: "Expertise and best practice in preventing and combating organised crime.",
-  });
+export const CrimePractice = crime.practice;
 export type CrimePractice = z.infer<typeof CrimePractice>;
-
-export const CrimeCapacity = z
-  .strictObject({ ...DataBase.shape, ...CrimeFacets.partial().shape, ...CapacityFields.shape })
-  .refine(isCapacityScheduleOrdered, capacityScheduleRule)
-  .refine(isRegistrationBeforeStart, registrationDeadlineRule)
-  .meta({
-    title: "CrimeCapacity",
-    description:
-      "Capacity-building programme on organised crime, offered or requested; endDate >= startDate >= registrationDeadline.",
-  });
+export const CrimeCapacity = crime.capacity;
 export type CrimeCapacity = z.infer<typeof CrimeCapacity>;

@@ -1,16 +1,6 @@
 import { z } from "zod";
-import { DataBase, HttpUrl, LanguageTag, line, Timestamp, uniqueList } from "./common.js";
-import {
-  AlertFields,
-  CapacityFields,
-  capacityScheduleRule,
-  isCapacityScheduleOrdered,
-  isRegistrationBeforeStart,
-  isValidityWindowOrdered,
-  PracticeFields,
-  registrationDeadlineRule,
-  validityWindowRule,
-} from "./kinds.js";
+import { HttpUrl, LanguageTag, line, Timestamp, uniqueList } from "./common.js";
+import { areaSchemas } from "./area.js";
 
 /** `data` schemas of the `extremism` channel, including terrorism spread on social media. */
 
@@ -112,38 +102,23 @@ const ExtremismDetails = z.strictObject({
   indicators: z.array(Indicator).max(200).optional(),
 });
 
-export const ExtremismBulletin = z
-  .strictObject({ ...DataBase.shape, ...ExtremismFacets.shape, ...ExtremismDetails.shape })
-  .meta({
-    title: "ExtremismBulletin",
-    description: "Information shared on extremism and terrorism, including its spread on social media.",
-  });
+const extremism = areaSchemas({
+  name: "Extremism",
+  facets: ExtremismFacets,
+  details: ExtremismDetails,
+  describe: {
+    bulletin: "Information shared on extremism and terrorism, including its spread on social media.",
+    alert: "Urgent, time-bound warning on extremism; validUntil is after validFrom.",
+    practice: "Expertise and best practice in preventing and countering extremism.",
+    capacity: "Capacity-building programme on extremism, offered or requested; endDate >= startDate >= registrationDeadline.",
+  },
+});
+
+export const ExtremismBulletin = extremism.bulletin;
 export type ExtremismBulletin = z.infer<typeof ExtremismBulletin>;
-
-export const ExtremismAlert = z
-  .strictObject({ ...DataBase.shape, ...ExtremismFacets.shape, ...ExtremismDetails.shape, ...AlertFields.shape })
-  .refine(isValidityWindowOrdered, validityWindowRule)
-  .meta({
-    title: "ExtremismAlert",
-    description: "Urgent, time-bound warning on extremism; validUntil is after validFrom.",
-  });
+export const ExtremismAlert = extremism.alert;
 export type ExtremismAlert = z.infer<typeof ExtremismAlert>;
-
-export const ExtremismPractice = z
-  .strictObject({ ...DataBase.shape, ...ExtremismFacets.partial().shape, ...PracticeFields.shape })
-  .meta({
-    title: "ExtremismPractice",
-    description: "Expertise and best practice in preventing and countering extremism.",
-  });
+export const ExtremismPractice = extremism.practice;
 export type ExtremismPractice = z.infer<typeof ExtremismPractice>;
-
-export const ExtremismCapacity = z
-  .strictObject({ ...DataBase.shape, ...ExtremismFacets.partial().shape, ...CapacityFields.shape })
-  .refine(isCapacityScheduleOrdered, capacityScheduleRule)
-  .refine(isRegistrationBeforeStart, registrationDeadlineRule)
-  .meta({
-    title: "ExtremismCapacity",
-    description:
-      "Capacity-building programme on extremism, offered or requested; endDate >= startDate >= registrationDeadline.",
-  });
+export const ExtremismCapacity = extremism.capacity;
 export type ExtremismCapacity = z.infer<typeof ExtremismCapacity>;

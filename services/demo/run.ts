@@ -128,5 +128,5 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
 
 function toOutgoing(message: DemoMessage) {
   const { channel, kind, data, tlp, lang, recipients } = message;
-  return { channel, kind, data, tlp, lang, ...(recipients ? { recipients: recipients as never } : {}) };
+  return { channel, kind, data, tlp, lang, ...(recipients ? { recipients } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { Lang, MemberCode, PriorityChannel, PriorityKind, Tlp } from "../../schemas/index.js";
+import type { Lang, MemberCode, OriginCode, PriorityChannel, PriorityKind, Tlp } from "../../schemas/index.js";
 import { africaMessages } from "./scenario-africa.js";
 import { europeMessages } from "./scenario-europe.js";
 import { gulfMessages } from "./scenario-gulf.js";
@@ -16,7 +16,7 @@ export type DemoMessage = {
   kind: PriorityKind;
   lang: Lang;
   tlp: Tlp;
-  recipients?: string[];
+  recipients?: OriginCode[];
   data: unknown;
 };
 
