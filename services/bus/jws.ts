@@ -21,6 +21,14 @@ export const ProtectedHeader = z.strictObject({
 export type ProtectedHeader = z.infer<typeof ProtectedHeader>;
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Canonical base64url only: the unused low bits of the last character must be zero, so that one
+ * signature has one spelling and strict decoders in other languages reach the same verdict.
+ */
+function isCanonicalBase64url(value: string): boolean {
+  return B64URL.test(value) && Buffer.from(value, "base64url").toString("base64url") === value;
+}
 /** A protected header this long is hostile: the legitimate one is under 120 characters. */
 const MAX_PROTECTED_LENGTH = 512;
 /** An Ed25519 signature is 64 bytes: 86 base64url characters. */
@@ -40,8 +48,8 @@ export function parseSignatureHeader(value: string): { ok: true; value: ParsedSi
   const parts = value.split(".");
   if (parts.length !== 3 || parts[1] !== "") return { ok: false, detail: "not <protected>..<signature>" };
   const [protectedB64, , signatureB64] = parts as [string, string, string];
-  if (protectedB64.length > MAX_PROTECTED_LENGTH || !B64URL.test(protectedB64)) return { ok: false, detail: "protected header is not base64url" };
-  if (signatureB64.length !== SIGNATURE_LENGTH || !B64URL.test(signatureB64)) return { ok: false, detail: "signature is not a base64url Ed25519 signature" };
+  if (protectedB64.length > MAX_PROTECTED_LENGTH || !isCanonicalBase64url(protectedB64)) return { ok: false, detail: "protected header is not base64url" };
+  if (signatureB64.length !== SIGNATURE_LENGTH || !isCanonicalBase64url(signatureB64)) return { ok: false, detail: "signature is not a base64url Ed25519 signature" };
   const json = parseJsonSafely(Buffer.from(protectedB64, "base64url"), 2);
   if (!json.ok) return { ok: false, detail: `protected header: ${json.detail}` };
   const header = ProtectedHeader.safeParse(json.value);

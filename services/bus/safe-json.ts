@@ -1,7 +1,9 @@
 import secureJson from "secure-json-parse";
 
 const OPEN_OBJECT = 0x7b, OPEN_ARRAY = 0x5b, CLOSE_OBJECT = 0x7d, CLOSE_ARRAY = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c;
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+// ignoreBOM keeps a byte-order mark in the text, so that it can be refused below.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const BOM = "\uFEFF";
 
 /**
  * The nesting depth of a JSON text, read from bytes without parsing, stopping as soon as it
@@ -37,6 +39,9 @@ export function parseJsonSafely(bytes: Uint8Array, maxDepth: number): SafeJson {
   } catch {
     return { ok: false, detail: "not valid UTF-8" };
   }
+  // JSON text has no byte-order mark (RFC 8259 §8.1); parsers in other languages refuse one, and
+  // every implementation must reach the same verdict on the same bytes.
+  if (text.startsWith(BOM)) return { ok: false, detail: "starts with a byte-order mark" };
   try {
     return { ok: true, value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }) };
   } catch (err) {

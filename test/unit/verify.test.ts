@@ -65,6 +65,7 @@ describe("verify - each reason code of the protocol, in order", () => {
     ["two parts", `${b64url(good)}.${"A".repeat(86)}`],
     ["not base64url", `${b64url(good)}..!!!`],
     ["protected is not JSON", `${b64url("not json")}..${"A".repeat(86)}`],
+    ["a non-canonical signature spelling (unused bits set)", withProtected(good, `${"A".repeat(85)}B`)],
     ["protected with __proto__", `${b64url('{"alg":"EdDSA","kid":"fr:x","b64":false,"crit":["b64"],"__proto__":{"admin":true}}')}..${"A".repeat(86)}`],
   ];
   it.each(badHeaders)("bad-signature-header - %s", async (_name, header) => {
@@ -126,6 +127,7 @@ describe("verify - each reason code of the protocol, in order", () => {
     ["invalid UTF-8", Uint8Array.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
     ["10k-deep arrays", encode(`${"[".repeat(10_000)}${"]".repeat(10_000)}`)],
     ["10k-deep objects", encode(`${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`)],
+    ["a byte-order mark before the JSON", Uint8Array.from([0xef, 0xbb, 0xbf, ...encode("{}")])],
     ["a __proto__ key", encode('{"specversion":"1.0","__proto__":{"polluted":true}}')],
     ["a constructor.prototype key", encode('{"data":{"constructor":{"prototype":{"polluted":true}}}}')],
   ];
