@@ -1,6 +1,6 @@
 import secureJson from "secure-json-parse";
 
-const OPEN_OBJECT = 0x7b, OPEN_ARRAY = 0x5b, CLOSE_OBJECT = 0x7d, CLOSE_ARRAY = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b, OPEN_ARRAY = 0x5b, CLOSE_OBJECT = 0x7d, CLOSE_ARRAY = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c;
 // ignoreBOM keeps a byte-order mark in the text, so that it can be refused below.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const BOM = "\uFEFF";
@@ -25,6 +25,53 @@ export function nestingExceeds(bytes: Uint8Array, limit: number): boolean {
   return false;
 }
 
+/**
+ * The first member name that appears twice in one object, if any. JSON parsers disagree on which
+ * of two repeated members wins (this one keeps the last, others the first), so a signed body with
+ * a repeated `source` or `expires` could mean different things to different subscribers: such a
+ * body is refused. Runs after the depth bound, so its stack is bounded.
+ */
+export function findRepeatedMember(text: string): string | undefined {
+  const objects: (Set<string> | null)[] = []; // null marks an array
+  let expectName = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const start = i;
+      for (i++; i < text.length && text.charCodeAt(i) !== QUOTE; i++) if (text.charCodeAt(i) === BACKSLASH) i++;
+      const names = objects[objects.length - 1];
+      if (expectName && names) {
+        const raw = text.slice(start, i + 1);
+        const name = raw.includes("\\") ? safeDecodeString(raw) : raw.slice(1, -1);
+        if (name === undefined) return undefined; // not JSON: the parser will say so
+        if (names.has(name)) return name;
+        names.add(name);
+        expectName = false;
+      }
+    } else if (c === OPEN_OBJECT) {
+      objects.push(new Set());
+      expectName = true;
+    } else if (c === OPEN_ARRAY) {
+      objects.push(null);
+      expectName = false;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      objects.pop();
+      expectName = false;
+    } else if (c === COMMA) {
+      expectName = objects[objects.length - 1] instanceof Set;
+    }
+  }
+  return undefined;
+}
+
+function safeDecodeString(raw: string): string | undefined {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return undefined;
+  }
+}
+
 export type SafeJson = { ok: true; value: unknown } | { ok: false; detail: string };
 
 /**
@@ -42,6 +89,8 @@ export function parseJsonSafely(bytes: Uint8Array, maxDepth: number): SafeJson {
   // JSON text has no byte-order mark (RFC 8259 §8.1); parsers in other languages refuse one, and
   // every implementation must reach the same verdict on the same bytes.
   if (text.startsWith(BOM)) return { ok: false, detail: "starts with a byte-order mark" };
+  const repeated = findRepeatedMember(text);
+  if (repeated !== undefined) return { ok: false, detail: `member ${JSON.stringify(repeated.slice(0, 64))} appears twice in one object` };
   try {
     return { ok: true, value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }) };
   } catch (err) {

@@ -9,7 +9,7 @@ import { StaticKeyDirectory } from "../../services/bus/directory.js";
 import { ErrorCode } from "../../services/bus/errors.js";
 import { initKeys, loadSigner } from "../../services/bus/keys.js";
 import { REDACT_PATHS } from "../../services/bus/logger.js";
-import { nestingExceeds, parseJsonSafely } from "../../services/bus/safe-json.js";
+import { findRepeatedMember, nestingExceeds, parseJsonSafely } from "../../services/bus/safe-json.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alliance-keys-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,5 +79,14 @@ describe("safe-json - bounds before parsing", () => {
   it("safe-json - __proto__ anywhere is refused, ordinary keys parse", () => {
     expect(parseJsonSafely(bytes('{"a":{"b":[{"__proto__":{}}]}}'), 10).ok).toBe(false);
     expect(parseJsonSafely(bytes('{"a":{"proto":1,"constructorName":"x"}}'), 10)).toEqual({ ok: true, value: { a: { proto: 1, constructorName: "x" } } });
+  });
+
+  it("safe-json - a member repeated in one object is refused, however it is spelled", () => {
+    expect(findRepeatedMember('{"source":"fr","source":"es"}')).toBe("source");
+    expect(findRepeatedMember('{"source":"fr","\\u0073ource":"es"}')).toBe("source");
+    expect(findRepeatedMember('{"a":{"x":1},"b":{"x":2},"c":[{"x":1},{"x":2}]}')).toBeUndefined();
+    expect(findRepeatedMember('{"a":"{\\"a\\":1,","b":["a","a"]}')).toBeUndefined();
+    expect(findRepeatedMember('{"data":{"keywords":["k"],"title":"t","title":"u"}}')).toBe("title");
+    expect(parseJsonSafely(bytes('{"a":1,"a":1}'), 4).ok).toBe(false);
   });
 });

@@ -128,6 +128,7 @@ describe("verify - each reason code of the protocol, in order", () => {
     ["10k-deep arrays", encode(`${"[".repeat(10_000)}${"]".repeat(10_000)}`)],
     ["10k-deep objects", encode(`${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`)],
     ["a byte-order mark before the JSON", Uint8Array.from([0xef, 0xbb, 0xbf, ...encode("{}")])],
+    ["a repeated member", encode('{"specversion":"1.0","source":"fr","source":"es"}')],
     ["a __proto__ key", encode('{"specversion":"1.0","__proto__":{"polluted":true}}')],
     ["a constructor.prototype key", encode('{"data":{"constructor":{"prototype":{"polluted":true}}}}')],
   ];
