@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AccessConfig, checkAccess } from "./access.js";
+import { MonitorConfig } from "./monitor.js";
 import { Channel, Lang, MemberCode, SECRETARIAT_CODE } from "./protocol.js";
 
 /** `config/alliance.json`: who the alliance is and the bounds every service enforces. */
@@ -44,9 +46,14 @@ export const AllianceConfig = z
     languages: z.array(Lang).min(1),
     bounds: Bounds,
     subscriber: SubscriberConfig,
+    /** Optional: the stream-health monitor's sampling, HTTP and thresholds (schemas/monitor.ts). */
+    monitor: MonitorConfig.prefault({}),
+    /** Optional: who may read what through the broker (schemas/access.ts, docs/security.md). */
+    access: AccessConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codes = config.members.map((m) => m.code);
+    checkAccess(config.access, codes, ctx);
     codes.forEach((code, i) => {
       if (codes.indexOf(code) !== i) ctx.addIssue({ code: "custom", path: ["members", i, "code"], message: `member ${code} listed twice` });
     });

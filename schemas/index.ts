@@ -23,6 +23,35 @@ export {
 export { Envelope } from "./envelope.js";
 export type { AllianceEvent } from "./envelope.js";
 export { dataSchemaFor, knownEventTypes, parseEvent, registerDataSchemas } from "./registry.js";
+export {
+  ActionRejected,
+  DeclarationPublished,
+  DeclarationSigned,
+  governanceDataSchemas,
+  KeyRevoked,
+  KeyRotated,
+  MemberReinstated,
+  MembershipApplied,
+  MembershipDecided,
+  MemberSuspended,
+  MemberWithdrew,
+  MotionFiled,
+  OperatingModelAdopted,
+  OperatingModelDrafted,
+  OperatingRules,
+  ProjectClosed,
+  ProjectProposed,
+  ProjectRegistered,
+  ProjectWithdrawn,
+  RejectionReason,
+  SecretariatKind,
+  signingDeadline,
+  VoteCast,
+  VoteRule,
+  WorkingGroupFormed,
+  WorkingGroupJoined,
+  WorkingGroupLeft,
+} from "./governance/index.js";
 export type { ParseEventResult } from "./registry.js";
 export {
   Aircraft,

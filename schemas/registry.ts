@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Envelope, type AllianceEvent } from "./envelope.js";
 import { priorityDataSchemas } from "./data/index.js";
+import { governanceDataSchemas } from "./governance/index.js";
 
 /**
  * Every `type` the alliance knows, mapped to the schema of its `data`. A type that is not here
@@ -39,3 +40,7 @@ export function parseEvent(body: unknown): ParseEventResult {
   if (!data.success) return { success: false, error: `data: ${z.prettifyError(data.error)}` };
   return { success: true, event: { ...envelope.data, data: data.data } };
 }
+
+// The secretariat's governance types (schemas/governance) are part of the contract: registered
+// here, so that every verifier and the JSON Schema generator know them.
+registerDataSchemas(governanceDataSchemas);

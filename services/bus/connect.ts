@@ -1,5 +1,5 @@
-import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
-import { AllianceError, ErrorCode } from "./errors.js";
+import { connect, errors, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
+import { connectFailure } from "./connect-errors.js";
 import type { Logger } from "./logger.js";
 
 export type { NatsConnection };
@@ -25,10 +25,14 @@ export async function connectBus({ servers, name, options }: ConnectSettings, lo
       reconnectTimeWait: 1_000,
       reconnectJitter: 500,
       pingInterval: 10_000,
+      // Otherwise every request (each publish, each processed-record read and write) builds two
+      // Error objects with stack traces up front, in case it fails: a tenth of a subscriber's CPU
+      // (docs/performance.md). Errors still say what failed; they lose only the caller's frames.
+      noAsyncTraces: true,
       ...options,
     });
   } catch (cause) {
-    throw new AllianceError(ErrorCode.ConnectFailed, `cannot connect to ${String(servers)}: ${(cause as Error).message}`, { cause });
+    throw connectFailure(cause, servers, options?.tls);
   }
   log.info({ server: nc.getServer() }, "connected to NATS");
   void watchStatus(nc, log);
@@ -47,7 +51,12 @@ async function watchStatus(nc: NatsConnection, log: Logger): Promise<void> {
         log.info({ status: status.type, server: status.server }, "NATS reconnected");
         break;
       case "error":
-        log.error({ status: status.type, err: status.error }, "NATS connection error");
+        // A refused operation is this identity's permissions at work, not a broken connection.
+        if (status.error instanceof errors.PermissionViolationError) {
+          log.warn({ operation: status.error.operation, subject: status.error.subject }, "the broker refused an operation: permissions violation");
+        } else {
+          log.error({ status: status.type, err: status.error }, "NATS connection error");
+        }
         break;
       default:
         log.debug({ status: status.type }, "NATS connection state");

@@ -10,11 +10,31 @@ export const ErrorCode = {
   PublishTimeout: "ERR_PUBLISH_TIMEOUT",
   PublishRejected: "ERR_PUBLISH_REJECTED",
   ConnectFailed: "ERR_CONNECT_FAILED",
+  /** The server refused the credentials, or there were none and it requires some. */
+  ConnectAuth: "ERR_CONNECT_AUTH",
+  /** The server's certificate did not verify against the trusted CA (or the client's was refused). */
+  ConnectTlsVerify: "ERR_CONNECT_TLS_VERIFY",
+  /** The server requires TLS and the client was not configured for it (no CA to verify with). */
+  ConnectTlsRequired: "ERR_CONNECT_TLS_REQUIRED",
+  /** The broker refused an operation this identity is not permitted (docs/security.md). */
+  PermissionDenied: "ERR_PERMISSION_DENIED",
+  CredsInvalid: "ERR_CREDS_INVALID",
+  CredsUnreadable: "ERR_CREDS_UNREADABLE",
+  CertsFailed: "ERR_CERTS_FAILED",
+  ReloadFailed: "ERR_RELOAD_FAILED",
+  /** Every reader-consumer name this identity may use on a stream is taken (access.readerSlots). */
+  ReadersBusy: "ERR_READERS_BUSY",
   NatsServerMissing: "ERR_NATS_SERVER_MISSING",
   NatsServerFailed: "ERR_NATS_SERVER_FAILED",
   UsageInvalid: "ERR_USAGE",
   InputInvalid: "ERR_INPUT_INVALID",
   DemoFailed: "ERR_DEMO_FAILED",
+  /** A secretariat view changed under its writer: another secretariat instance is writing (services/secretariat/views.ts). */
+  ViewsConflict: "ERR_VIEWS_CONFLICT",
+  /** `alliance secretariat audit`: the views differ from a replay of the stream. */
+  AuditMismatch: "ERR_AUDIT_MISMATCH",
+  /** `alliance status` found a critical health rule: scripts and cron branch on its exit code 3. */
+  HealthCritical: "ERR_HEALTH_CRITICAL",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

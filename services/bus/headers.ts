@@ -2,6 +2,8 @@
 export const Header = {
   Signature: "Alliance-Signature",
   MsgId: "Nats-Msg-Id",
+  /** Set by the server on headers-only deliveries: the size of the body left out. */
+  MsgSize: "Nats-Msg-Size",
   ContentType: "Content-Type",
   QuarantineReason: "Alliance-Quarantine-Reason",
   QuarantineDetail: "Alliance-Quarantine-Detail",

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { Bounds } from "../../schemas/config.js";
+import { isTransient } from "./publisher.js";
 
 /**
  * What a subscriber has already handled, by event id (check 9 of docs/protocol.md §5). A record is
@@ -9,8 +11,19 @@ import type { Bounds } from "../../schemas/config.js";
  */
 export interface ProcessedRecord {
   has(id: string): Promise<boolean>;
-  add(id: string): Promise<void>;
+  /** `at` names the stream position handled (`<stream>:<seq>`), so a redelivery can be told from a replay. */
+  add(id: string, at?: string): Promise<void>;
+  /** The position recorded for `id` ("" when it was recorded without one), or undefined if never handled. */
+  handledAt(id: string): Promise<string | undefined>;
 }
+
+/** The position a record names: redelivering the same stored message has the same one, a replay another. */
+export function streamPosition(stream: string, seq: number): string {
+  return `${stream}:${seq}`;
+}
+
+/** How long a record read or write keeps retrying while the bucket's replicas elect a leader. */
+const RECORD_DEADLINE_MS = 60_000;
 
 export const PROCESSED_BUCKET = "ALLIANCE_PROCESSED";
 
@@ -19,30 +32,58 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
   const kv: KV = await new Kvm(js).create(PROCESSED_BUCKET, {
     history: 1,
     replicas: bounds.replicas,
+    // Reads go to the bucket's leader. A direct get is answered by any replica, and one that lags
+    // (or has just woken from a freeze) can say "never handled" for an id it has not caught up
+    // with: the fault suite saw handlers run twice that way on a 3-node cluster.
+    allow_direct: false,
     // As long as the streams keep a message, its record must outlive any redelivery of it.
     ttl: bounds.streamMaxAgeDays * 86_400_000,
   });
   const key = (id: string) => `${consumer}.${id}`;
+  const handledAt = async (id: string) => {
+    const entry = await retryTransient(() => kv.get(key(id)));
+    if (entry === null || entry.operation !== "PUT") return undefined;
+    const value = entry.string();
+    // Records written before positions were kept hold a timestamp: handled, position unknown.
+    return value.includes(":") ? value : "";
+  };
   return {
     async has(id) {
-      const entry = await kv.get(key(id));
-      return entry !== null && entry.operation === "PUT";
+      return (await handledAt(id)) !== undefined;
     },
-    async add(id) {
-      await kv.put(key(id), String(Date.now()));
+    handledAt,
+    async add(id, at = "") {
+      // A failed write after a successful handler would let a redelivery run the handler again,
+      // so the write is retried through elections; writing the same value twice is harmless.
+      await retryTransient(() => kv.put(key(id), at));
     },
   };
 }
 
+async function retryTransient<T>(operation: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RECORD_DEADLINE_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (err) {
+      if (!isTransient(err) || Date.now() >= deadline) throw err;
+      await sleep(Math.min(250 * 2 ** (attempt - 1), 2_000));
+    }
+  }
+}
+
 /** For ephemeral readers (`alliance tail` without --durable): forgotten when the process ends. */
 export function memoryProcessedRecord(): ProcessedRecord {
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   return {
     async has(id) {
       return seen.has(id);
     },
-    async add(id) {
-      seen.add(id);
+    async add(id, at = "") {
+      seen.set(id, at);
+    },
+    async handledAt(id) {
+      return seen.get(id);
     },
   };
 }

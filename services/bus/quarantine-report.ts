@@ -37,9 +37,10 @@ export function describeQuarantined(msg: JsMsg): QuarantineEntry {
 }
 
 /** Everything in quarantine now, optionally for one reason only. */
-export async function listQuarantine(js: JetStreamClient, jsm: JetStreamManager, reason?: Reason): Promise<QuarantineEntry[]> {
+export async function listQuarantine(js: JetStreamClient, jsm: JetStreamManager, reason?: Reason, readerNames?: readonly string[]): Promise<QuarantineEntry[]> {
   const entries: QuarantineEntry[] = [];
-  for await (const msg of readStream(js, jsm, StreamName.quarantine, reason ? { filterSubject: quarantineSubject(reason) } : {})) {
+  const options = { ...(reason ? { filterSubject: quarantineSubject(reason) } : {}), ...(readerNames ? { readerNames } : {}) };
+  for await (const msg of readStream(js, jsm, StreamName.quarantine, options)) {
     entries.push(describeQuarantined(msg));
   }
   return entries;

@@ -1,11 +1,14 @@
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
+import { addNamedReader } from "./consumer.js";
 
 export interface ReadStreamOptions {
   readonly filterSubject?: string;
   /** Start at this stream sequence instead of the first message. */
   readonly fromSeq?: number;
   readonly batch?: number;
+  /** Names the reader consumer may take (an identity's reader pool); by default the server names it. */
+  readonly readerNames?: readonly string[];
 }
 
 /**
@@ -13,13 +16,14 @@ export interface ReadStreamOptions {
  * without acks, removed when the reader finishes. For rebuilds, reports and audits.
  */
 export async function* readStream(js: JetStreamClient, jsm: JetStreamManager, stream: string, options: ReadStreamOptions = {}): AsyncGenerator<JsMsg> {
-  const info = await jsm.consumers.add(stream, {
+  const config = {
     ack_policy: AckPolicy.None,
     ...(options.fromSeq ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.fromSeq } : { deliver_policy: DeliverPolicy.All }),
     inactive_threshold: nanos(60_000),
     mem_storage: true,
     ...(options.filterSubject ? { filter_subject: options.filterSubject } : {}),
-  });
+  };
+  const info = options.readerNames ? await addNamedReader(jsm, stream, config, options.readerNames) : await jsm.consumers.add(stream, config);
   try {
     let remaining = info.num_pending;
     const consumer = await js.consumers.get(stream, info.name);

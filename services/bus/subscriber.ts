@@ -1,11 +1,14 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { AllianceEvent } from "../../schemas/envelope.js";
+import { createCoalescer, type Coalescer } from "./coalesce.js";
 import { ensureConsumer, type ConsumerSpec } from "./consumer.js";
-import type { ProcessedRecord } from "./idempotency.js";
+import { HandledWindow } from "./handled-window.js";
+import { streamPosition, type ProcessedRecord } from "./idempotency.js";
 import type { Logger } from "./logger.js";
 import { quarantineMessage } from "./quarantine.js";
+import { readAhead } from "./read-ahead.js";
 import { Reason } from "./reasons.js";
-import type { IncomingMessage, Verifier } from "./verify.js";
+import type { IncomingMessage, Verdict, Verifier } from "./verify.js";
 
 export interface HandlerContext {
   readonly stream: string;
@@ -43,7 +46,15 @@ export interface SubscribeDeps {
   readonly member?: string;
   /** Told of every quarantined message, after the copy is stored. */
   readonly onRejected?: (rejection: Rejection) => void;
+  /**
+   * How many messages are verified and looked up in the processed record ahead of the handler,
+   * which still sees them one at a time in delivery order. 1: strictly one message at a time.
+   */
+  readonly readAhead?: number;
 }
+
+/** Enough to hide the processed-record round trips behind verification (docs/performance.md). */
+export const DEFAULT_READ_AHEAD = 64;
 
 export interface Subscription extends AsyncDisposable {
   readonly consumerName: string;
@@ -66,24 +77,45 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
   const messages = await consumer.consume({ max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
   const slog = log.child({ stream: spec.stream, consumer: consumerName });
 
+  // Missed heartbeats mean the consumer's leader died, an election is under way, or the consumer is
+  // gone: make sure it exists (a durable keeps its position), then the client pulls again by itself.
+  let repairing = false;
+  const repair = async () => {
+    if (repairing) return;
+    repairing = true;
+    await ensureConsumer(jsm, spec).catch((err: unknown) => slog.error({ err }, "could not recreate consumer"));
+    repairing = false;
+  };
   void (async () => {
     for await (const status of messages.status()) {
-      if (status.type === "heartbeats_missed") slog.warn({ count: status.count }, "consumer heartbeats missed");
+      if (status.type === "heartbeats_missed") {
+        slog.warn({ count: status.count }, "consumer heartbeats missed");
+        if (spec.durable) await repair();
+      }
       if (status.type === "consumer_deleted" || status.type === "consumer_not_found") {
         slog.warn({ status: status.type }, "consumer lost, recreating it");
-        await ensureConsumer(jsm, spec).catch((err: unknown) => slog.error({ err }, "could not recreate consumer"));
+        await repair();
       }
     }
   })();
 
+  const depth = Math.max(1, deps.readAhead ?? DEFAULT_READ_AHEAD);
+  const pdeps: ProcessDeps = { ...deps, processed, consumerName, log: slog, handled: new HandledWindow(depth), settling: new Set(), together: createCoalescer() };
   const closed = (async () => {
-    for await (const msg of messages) {
-      await processMessage(msg, { ...deps, processed, consumerName, log: slog }).catch((err: unknown) => {
+    await readAhead(messages, depth, (msg) => checkMessage(msg, pdeps), async (msg, checked) => {
+      try {
+        if (!checked.ok) throw checked.error;
+        await actOnMessage(msg, checked.value, pdeps);
+      } catch (err) {
         // Never lose the message: leave it for redelivery and keep the loop alive.
         slog.error({ err, seq: msg.info.streamSequence }, "message processing failed; will be redelivered");
         msg.nak(deps.consumer.settings.backoffSeconds[0]! * 1000);
-      });
-    }
+      } finally {
+        pdeps.handled.step();
+      }
+    });
+    // Acks still waiting for their processed record to be stored.
+    await Promise.all(pdeps.settling);
   })();
 
   const stop = async () => {
@@ -93,16 +125,45 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
   return { consumerName, stop, closed, [Symbol.asyncDispose]: stop };
 }
 
-type ProcessDeps = Omit<SubscribeDeps, "processed"> & { processed: ProcessedRecord; consumerName: string };
+type ProcessDeps = Omit<SubscribeDeps, "processed"> & {
+  processed: ProcessedRecord;
+  consumerName: string;
+  handled: HandledWindow;
+  /** Acks waiting for their processed record, and their failures' naks: awaited on stop. */
+  settling: Set<Promise<void>>;
+  /** Record reads, writes and acks of a batch of messages leave in one socket write. */
+  together: Coalescer;
+};
 
-async function processMessage(msg: JsMsg, deps: ProcessDeps): Promise<void> {
-  const { stream, streamSequence: seq, deliveryCount, timestampNanos } = msg.info;
+/** What the read-ahead stage learnt of a message; nothing in it has acted on the message. */
+interface Checked {
+  readonly incoming: IncomingMessage;
+  readonly verdict: Verdict;
+  /** Where the processed record said the id was handled when looked up (undefined: never). */
+  readonly handledAt?: string | undefined;
+}
+
+function excludes(member: string | undefined, recipients: readonly string[] | undefined): boolean {
+  return Boolean(member && recipients && !recipients.includes(member));
+}
+
+/** Checks 1–8, then the processed-record lookup of check 9: run ahead of the handler. */
+async function checkMessage(msg: JsMsg, deps: ProcessDeps): Promise<Checked> {
   const incoming: IncomingMessage = {
     subject: msg.subject,
     body: msg.data,
     header: (name) => msg.headers?.get(name) || undefined,
-    receivedAt: new Date(Math.floor(timestampNanos / 1e6)),
+    receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)),
   };
+  const verdict = await deps.verify(incoming);
+  if (!verdict.ok || excludes(deps.member, verdict.event.recipients)) return { incoming, verdict };
+  const { id } = verdict.event;
+  return { incoming, verdict, handledAt: await deps.together(() => deps.processed.handledAt(id)) };
+}
+
+/** Acts on one checked message: quarantine, skip, handle; one message at a time, in delivery order. */
+async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp }: Checked, deps: ProcessDeps): Promise<void> {
+  const { stream, streamSequence: seq, deliveryCount } = msg.info;
   const reject = async (reason: Reason, detail: string) => {
     await quarantineMessage(deps.js, msg, reason, detail, deps.consumerName);
     // No reason text on the term: nats-server 2.9 ignores "+TERM <reason>" and redelivers.
@@ -111,22 +172,38 @@ async function processMessage(msg: JsMsg, deps: ProcessDeps): Promise<void> {
     deps.onRejected?.({ reason, detail, stream, seq, subject: msg.subject });
   };
 
-  const verdict = await deps.verify(incoming);
   if (!verdict.ok) return reject(verdict.reason, verdict.detail);
   const { event } = verdict;
-  const mlog = deps.log.child({ id: event.id, subject: msg.subject, seq });
+  // A child logger per message costs about as much as a schema check: made only when used.
+  let child: Logger | undefined;
+  const mlog = (): Logger => (child ??= deps.log.child({ id: event.id, subject: msg.subject, seq }));
 
-  if (deps.member && event.recipients && !event.recipients.includes(deps.member)) {
-    mlog.debug({ member: deps.member }, "restricted distribution excludes this member; skipped");
+  if (excludes(deps.member, event.recipients)) {
+    mlog().debug({ member: deps.member }, "restricted distribution excludes this member; skipped");
     msg.ack();
     return;
   }
-  if (await deps.processed.has(event.id)) return reject(Reason.Duplicate, `event ${event.id} was already handled by ${deps.consumerName}`);
+  const position = streamPosition(stream, seq);
+  // Handled here since the look-up ran ahead? The window knows, and its answer is the fresher one.
+  const recent = deps.handled.get(event.id);
+  const handledAt = recent ? recent.position : lookedUp;
+  if (handledAt === position) {
+    // Handled, but the ack was lost (a crash, or a consumer leader change): no replay, just re-ack,
+    // once our own record of it is stored (written again if that write failed).
+    mlog().info({ deliveryCount }, "already handled at this position; acknowledged again");
+    if (recent) settle(recent.recorded.catch(() => deps.processed.add(event.id, position)), msg, deps, mlog);
+    else msg.ack();
+    return;
+  }
+  if (handledAt !== undefined) return reject(Reason.Duplicate, `event ${event.id} was already handled by ${deps.consumerName}${handledAt ? ` at ${handledAt}` : ""}`);
 
   const settings = deps.consumer.settings;
   try {
     await deps.handler(event, {
-      stream, seq, subject: msg.subject, kid: verdict.kid, deliveryCount, receivedAt: incoming.receivedAt, log: mlog,
+      stream, seq, subject: msg.subject, kid: verdict.kid, deliveryCount, receivedAt: incoming.receivedAt,
+      get log() {
+        return mlog();
+      },
       working: () => msg.working(),
     });
   } catch (err) {
@@ -134,10 +211,25 @@ async function processMessage(msg: JsMsg, deps: ProcessDeps): Promise<void> {
       return reject(Reason.MaxDeliveries, `handler failed on all ${deliveryCount} deliveries; last: ${(err as Error).message}`);
     }
     const delaySeconds = settings.backoffSeconds[Math.min(deliveryCount - 1, settings.backoffSeconds.length - 1)]!;
-    mlog.warn({ err, deliveryCount, retryInSeconds: delaySeconds }, "handler failed; will retry");
+    mlog().warn({ err, deliveryCount, retryInSeconds: delaySeconds }, "handler failed; will retry");
     msg.nak(delaySeconds * 1000);
     return;
   }
-  await deps.processed.add(event.id);
-  msg.ack();
+  // The record is stored before the ack, as ever; the next message's handler need not wait for it.
+  const recorded = deps.together(() => deps.processed.add(event.id, position));
+  deps.handled.handled(event.id, position, recorded);
+  settle(recorded, msg, deps, mlog);
+}
+
+/** Acks once `recorded` is stored; if it cannot be, naks so that the message comes back. */
+function settle(recorded: Promise<void>, msg: JsMsg, deps: ProcessDeps, log: () => Logger): void {
+  const settled: Promise<void> = recorded.then(
+    () => deps.together(() => msg.ack()),
+    (err: unknown) => {
+      log().error({ err }, "processed record not stored; the message will be redelivered");
+      msg.nak(deps.consumer.settings.backoffSeconds[0]! * 1000);
+    },
+  ).catch((err: unknown) => log().error({ err }, "ack not sent; the message will be redelivered"))
+    .finally(() => deps.settling.delete(settled));
+  deps.settling.add(settled);
 }

@@ -3,7 +3,7 @@ import type { AllianceEvent } from "../../schemas/envelope.js";
 import { parseEvent } from "../../schemas/registry.js";
 import { memberOfKid, type KeyDirectory } from "./directory.js";
 import { Header } from "./headers.js";
-import { parseSignatureHeader, verifyDetached } from "./jws.js";
+import { parseSignatureHeader, verifyDetached, verifyDetachedNative, type SignatureEngine } from "./jws.js";
 import { Reason } from "./reasons.js";
 import { parseJsonSafely } from "./safe-json.js";
 import { derivedSubject } from "./subjects.js";
@@ -25,6 +25,8 @@ export interface VerifierDeps {
   readonly directory: KeyDirectory;
   /** The verifier's clock, for `expires`; tests pass a fixed one. */
   readonly now?: () => Date;
+  /** Who checks the Ed25519 arithmetic (check 5): node:crypto by default, jose as the reference. */
+  readonly engine?: SignatureEngine;
 }
 
 export type Verifier = (msg: IncomingMessage) => Promise<Verdict>;
@@ -36,8 +38,9 @@ const reject = (reason: Reason, detail: string): Verdict => ({ ok: false, reason
  * bytes before anything parses the body; check 9 (duplicates) belongs to the subscriber,
  * which knows what it has processed.
  */
-export function createVerifier({ bounds, directory, now = () => new Date() }: VerifierDeps): Verifier {
+export function createVerifier({ bounds, directory, now = () => new Date(), engine = "native" }: VerifierDeps): Verifier {
   const skewMs = bounds.skewSeconds * 1000;
+  const signatureHolds = engine === "jose" ? verifyDetached : verifyDetachedNative;
 
   return async function verifyMessage(msg) {
     if (msg.body.length > bounds.maxBodyBytes) return reject(Reason.Oversize, `${msg.body.length} bytes > ${bounds.maxBodyBytes}`);
@@ -53,7 +56,7 @@ export function createVerifier({ bounds, directory, now = () => new Date() }: Ve
     if (found.status === "revoked") return reject(Reason.KeyRevoked, `kid ${kid} was revoked before ${msg.receivedAt.toISOString()}`);
     if (found.status === "inactive") return reject(Reason.OriginInactive, `member ${found.member} is not active`);
 
-    if (!(await verifyDetached(msg.body, sig.value, found.key))) return reject(Reason.BadSignature, `signature does not verify with ${kid}`);
+    if (!(await signatureHolds(msg.body, sig.value, found.key))) return reject(Reason.BadSignature, `signature does not verify with ${kid}`);
 
     const json = parseJsonSafely(msg.body, bounds.maxDepth);
     if (!json.ok) return reject(Reason.Malformed, json.detail);

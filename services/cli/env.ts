@@ -11,8 +11,17 @@ const Env = z.object({
   ALLIANCE_CONFIG: z.string().min(1).optional(),
   ALLIANCE_KEY: z.string().min(1).optional(),
   ALLIANCE_DIRECTORY: z.string().min(1).optional(),
+  /** This identity's nkey seed file (`<name>.nk`, from `alliance creds init`) or a NATS .creds file. */
+  NATS_CREDS: z.string().min(1).optional(),
+  /** The CA the server's certificate must chain to (`alliance certs init`); makes TLS required. */
+  NATS_CA: z.string().min(1).optional(),
+  /** A client certificate and its key, for a server that requires mutual TLS. */
+  NATS_CERT: z.string().min(1).optional(),
+  NATS_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PRETTY: z.stringbool().optional(),
+  /** `DEMO_KEEP=1 npm start`: the demo stays up after its scenario (as `alliance demo --keep-running`). */
+  DEMO_KEEP: z.stringbool().optional(),
 });
 export type Env = Readonly<z.infer<typeof Env>>;
 

@@ -3,10 +3,9 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
 import { PriorityChannel } from "../../schemas/protocol.js";
-import { openBus } from "../bus/bus.js";
-import { StaticKeyDirectory } from "../bus/directory.js";
+import { openBus, type Bus } from "../bus/bus.js";
 import { openProcessedRecord } from "../bus/idempotency.js";
-import { DIRECTORY_FILE, initKeys, loadSigner, type Signer } from "../bus/keys.js";
+import { DIRECTORY_FILE, initKeys, loadJwks, loadSigner, type Signer } from "../bus/keys.js";
 import type { Logger } from "../bus/logger.js";
 import { createPublisher } from "../bus/publisher.js";
 import type { Reason } from "../bus/reasons.js";
@@ -15,8 +14,18 @@ import { provisionStreams } from "../bus/streams.js";
 import { subscribe, type Subscription } from "../bus/subscriber.js";
 import { streamForChannel } from "../bus/subjects.js";
 import { createVerifier } from "../bus/verify.js";
-import { startNatsServer } from "../natsd/server.js";
+import { ADMIN_IDENTITY, MONITOR_IDENTITY } from "../identity/identities.js";
+import { launchImpersonation } from "../identity/impersonation.js";
+import { prepareLocalSecurity } from "../identity/local-security.js";
+import { provisionAccess } from "../identity/provision.js";
+import { startMonitorServer, type RunningMonitor } from "../monitor/main.js";
+import { configFileOf, startNatsServer } from "../natsd/server.js";
+import { admitMemberCredentials } from "../identity/admit.js";
 import { buildAttacks, launchAttack } from "./attacks.js";
+import { runGovernanceScenario, startGovernance, type Governance } from "./governance.js";
+import { ensureConsumer } from "../bus/consumer.js";
+import { secretariatConsumerSpec } from "../secretariat/service.js";
+import { keepPublishingUntilSignal } from "./keep-running.js";
 import { demoScenario, type DemoMessage } from "./scenario.js";
 
 export interface DemoOptions {
@@ -28,12 +37,21 @@ export interface DemoOptions {
   readonly dataDir: string;
   /** How long to wait for the desks to see every message before giving up. */
   readonly timeoutMs?: number;
+  /** The stream-health monitor's port (0, the default: a free one); false: no monitor. */
+  readonly monitorPort?: number | false;
+  /**
+   * After the scenario, keep the server, the desks and the monitor up (the ministries go on
+   * publishing every few seconds) until SIGINT/SIGTERM, for people to watch the dashboard.
+   */
+  readonly keepRunning?: boolean;
 }
 
 export interface DemoResult {
   readonly accepted: Record<string, number>;
   readonly quarantined: Partial<Record<Reason, number>>;
   refusedByJetStream: number;
+  /** Attempts the broker itself refused: publishing under another member's code. */
+  refusedByBroker: number;
   readonly unexpected: string[];
 }
 
@@ -42,35 +60,94 @@ export interface DemoResult {
  * one analysis desk per priority channel verifies each one, and an attacker's forged, tampered,
  * replayed and unsigned messages end in quarantine with their reasons.
  */
-export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_000 }: DemoOptions): Promise<DemoResult> {
-  const embedded = servers ? undefined : await startNatsServer({ dir: join(dataDir, "nats"), name: "alliance-demo" });
+export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_000, monitorPort = 0, keepRunning = false }: DemoOptions): Promise<DemoResult> {
+  // The embedded server runs as production should: every identity authenticated by its own nkey,
+  // confined by the permissions generated from config, over TLS (docs/security.md).
+  const security = servers ? undefined : prepareLocalSecurity({ config, dir: dataDir });
+  const natsDir = join(dataDir, "nats");
+  const embedded = servers ? undefined : await startNatsServer({ dir: natsDir, name: "alliance-demo", extraConfig: security!.serverConfig(configFileOf(natsDir)) });
   const url = servers ?? embedded!.url;
-  if (embedded) log.info({ url, store: resolve(dataDir, "nats") }, "embedded nats-server with JetStream started");
+  if (embedded) log.info({ url, store: resolve(dataDir, "nats"), creds: security!.auth.dir, ca: security!.certs.caFile }, "embedded nats-server with JetStream, nkey authentication and TLS started");
+  const connectAs = (identity: string) => openBus({ servers: url, name: `alliance-demo-${identity}`, config, log, ...(security ? { connectOptions: security.clientOptions(identity) } : {}) });
 
   const keysDir = join(dataDir, "keys");
   if (!existsSync(join(keysDir, DIRECTORY_FILE))) {
     await initKeys(keysDir, [...config.members.map((m) => m.code), config.secretariat.code]);
     log.info({ dir: keysDir }, "development keys generated for every member and the secretariat");
   }
-  const directory = await StaticKeyDirectory.fromFile(join(keysDir, DIRECTORY_FILE));
+  // The founding directory is the trust anchor; the desks verify with the live directory folded over it.
+  const founding = loadJwks(join(keysDir, DIRECTORY_FILE));
+  const secSigner = await loadSigner(join(keysDir, `${config.secretariat.code}.jwk`));
   const signers = new Map<string, Signer>();
   for (const member of config.members) signers.set(member.code, await loadSigner(join(keysDir, `${member.code}.jwk`)));
 
-  const bus = await openBus({ servers: url, name: "alliance-demo", config, log });
-  const result: DemoResult = { accepted: {}, quarantined: {}, refusedByJetStream: 0, unexpected: [] };
+  const bus = await connectAs(ADMIN_IDENTITY);
+  const ministries = new Map<string, Bus>();
+  const result: DemoResult = { accepted: {}, quarantined: {}, refusedByJetStream: 0, refusedByBroker: 0, unexpected: [] };
   const desks: Subscription[] = [];
+  let monitorBus: Bus | undefined;
+  let monitor: RunningMonitor | undefined;
+  let governance: Governance | undefined;
+  // Connections opened on demand for the governance part: the secretariat's own, and a new member's.
+  const otherBuses = new Map<string, Bus>();
+  // A member admitted during the demo can connect once its credentials are in the reloaded server.
+  const credentialsReady = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const credentialsOf = (code: string) => {
+    let entry = credentialsReady.get(code);
+    if (!entry) {
+      let resolve!: () => void;
+      entry = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+      credentialsReady.set(code, { promise: entry.promise, resolve });
+    }
+    return credentialsReady.get(code)!;
+  };
+  const busFor = async (origin: string): Promise<Bus> => {
+    const known = ministries.get(origin) ?? otherBuses.get(origin);
+    if (known) return known;
+    if (security && origin !== config.secretariat.code) await Promise.race([credentialsOf(origin).promise, sleep(30_000, undefined, { ref: false })]); // unref: a pending wait must not hold the process open
+    const opened = await connectAs(origin);
+    otherBuses.set(origin, opened);
+    return opened;
+  };
   try {
     await provisionStreams(bus.jsm, config.bounds, log);
-    const verify = createVerifier({ bounds: config.bounds, directory });
+    await provisionAccess(bus, config, log);
+    if (monitorPort !== false) {
+      // The monitor connects as its own read-only identity, as it does in production.
+      monitorBus = await connectAs(MONITOR_IDENTITY);
+      monitor = await startMonitorServer({ config, bus: monitorBus, log, port: monitorPort });
+      log.info(`📊 stream-health dashboard: ${monitor.url}`);
+    }
+    for (const member of config.members) ministries.set(member.code, await connectAs(member.code));
+    // The analysis desks belong to the secretariat's host and read through its declared consumer.
+    const deskOwner = ministries.get(config.secretariat.host)!;
+    // The secretariat runs as the `sec` identity: only it may write the secretariat's views
+    // (docs/security.md). It reads through its declared consumer, which the administrator sets up
+    // as the secretariat needs it (one message at a time, never given up). A member it admits gets
+    // broker credentials. The desks' live key directory follows the stream on the host's connection.
+    const secDurable = security ? config.access.consumers.find((c) => c.owner === config.secretariat.code && c.channels.includes("secretariat"))?.name : undefined;
+    if (secDurable) await ensureConsumer(bus.jsm, secretariatConsumerSpec(config, secDurable));
+    governance = await startGovernance({
+      config, bus, secretariatBus: security ? await busFor(config.secretariat.code) : bus, log, founding, secSigner,
+      ...(secDurable ? { durable: secDurable } : {}),
+      onMemberAdmitted: async (member) => {
+        if (!security || !embedded) return;
+        const { code, country, ministry, lang } = member;
+        if (!country || !ministry || !lang) return;
+        await admitMemberCredentials({ config, member: { code, country, ministry, lang }, credsDir: security.auth.dir, server: { pid: embedded.process.pid!, httpPort: embedded.httpPort }, log });
+        credentialsOf(code).resolve();
+      },
+    });
+    const verify = createVerifier({ bounds: config.bounds, directory: governance.directory });
     const seen = new Set<string>();
 
     for (const channel of PriorityChannel.options) {
-      const desk = `desk-${channel}`;
-      const dlog = log.child({ svc: desk });
+      const desk = `${config.secretariat.host}-desk`;
+      const dlog = log.child({ svc: `${desk}-${channel}` });
       desks.push(await subscribe({
-        js: bus.js, jsm: bus.jsm, verify, log: dlog,
+        js: deskOwner.js, jsm: deskOwner.jsm, verify, log: dlog,
         consumer: { stream: streamForChannel(channel), durable: desk, startFrom: "new", settings: config.subscriber },
-        processed: (name) => openProcessedRecord(bus.js, name, config.bounds),
+        processed: (name) => openProcessedRecord(deskOwner.js, name, config.bounds),
         handler: async (event, ctx) => {
           const data = event.data as { title: string };
           seen.add(event.id);
@@ -86,7 +163,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     const published: string[] = [];
     for (const message of demoScenario) {
       const signer = signers.get(message.origin)!;
-      const receipt = await createPublisher({ js: bus.js, signer, bounds: config.bounds, log }).publish(toOutgoing(message));
+      const receipt = await createPublisher({ js: ministries.get(message.origin)!.js, signer, bounds: config.bounds, log }).publish(toOutgoing(message));
       published.push(receipt.id);
       log.info({ from: message.origin, subject: receipt.subject, stream: receipt.stream, seq: receipt.seq }, "➜ published");
     }
@@ -94,12 +171,23 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     const sample = demoScenario.find((m) => m.origin === "fr") ?? demoScenario[0]!;
     const victim = signers.get(sample.origin)!;
     const captured = await signEvent(victim, toOutgoing(sample), config.bounds);
-    await createPublisher({ js: bus.js, signer: victim, bounds: config.bounds, log }).send(captured);
+    // The attacker holds the victim's broker credentials (stolen), never its signing key: the
+    // broker lets the messages in, and the signature checks catch them.
+    const victimBus = ministries.get(sample.origin)!;
+    await createPublisher({ js: victimBus.js, signer: victim, bounds: config.bounds, log }).send(captured);
     published.push(captured.id);
+    if (security) {
+      // Another member's credentials cannot even publish under the victim's code.
+      const impostor = config.members.find((m) => m.code !== sample.origin)!.code;
+      const refused = await launchImpersonation(ministries.get(impostor)!.js, captured);
+      if (refused) result.refusedByBroker++;
+      else result.unexpected.push(`${impostor} published under ${sample.origin}'s code: the broker let it through`);
+      log.warn({ attack: `${impostor}'s credentials publishing as ${sample.origin}`, subject: captured.subject }, refused ? "⛔ refused by the broker: permissions violation" : "✘ impersonation stored");
+    }
     const attacks = await buildAttacks(victim, captured, toOutgoing(sample), config.bounds);
     const expected = new Map<Reason, number>();
     for (const attack of attacks) {
-      const stored = await launchAttack(bus.js, attack);
+      const stored = await launchAttack(victimBus.js, attack);
       if (attack.expect === "refused-by-jetstream") {
         if (stored) result.unexpected.push(`${attack.name}: stored, expected a duplicate refusal`);
         else result.refusedByJetStream++;
@@ -110,6 +198,11 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
       }
     }
 
+    const governed = await runGovernanceScenario({ config, log, governance, busFor, signers, secSigner, keysDir, adminBus: bus, founding });
+    published.push(...governed.published);
+    for (const [reason, n] of governed.expected) expected.set(reason, (expected.get(reason) ?? 0) + n);
+    result.unexpected.push(...governed.unexpected);
+
     const deadline = Date.now() + timeoutMs;
     const done = () => published.every((id) => seen.has(id)) && [...expected].every(([reason, n]) => (result.quarantined[reason] ?? 0) >= n);
     while (!done() && Date.now() < deadline) await sleep(50);
@@ -117,9 +210,18 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     for (const [reason, n] of expected) {
       if ((result.quarantined[reason] ?? 0) !== n) result.unexpected.push(`expected ${n} quarantined as ${reason}, saw ${result.quarantined[reason] ?? 0}`);
     }
-    log.info({ accepted: result.accepted, quarantined: result.quarantined, refusedByJetStream: result.refusedByJetStream }, "demo summary");
+    log.info({ accepted: result.accepted, quarantined: result.quarantined, refusedByJetStream: result.refusedByJetStream, refusedByBroker: result.refusedByBroker }, "demo summary");
+    if (keepRunning) {
+      log.info(`demo done; kept running: the ministries publish every few seconds${monitor ? `, the dashboard is at ${monitor.url}` : ""}. Ctrl-C to stop.`);
+      await keepPublishingUntilSignal({ jsFor: (origin) => ministries.get(origin)?.js, signers, bounds: config.bounds, log });
+    }
   } finally {
+    await monitor?.close();
+    await monitorBus?.close();
     await Promise.all(desks.map((d) => d.stop()));
+    await governance?.close();
+    await Promise.all([...otherBuses.values()].map((b) => b.close()));
+    await Promise.all([...ministries.values()].map((m) => m.close()));
     await bus.close();
     await embedded?.stop();
   }

@@ -50,6 +50,14 @@ export function baseConfig(opts: { name: string; port: number; httpPort: number;
   ].join("\n");
 }
 
+/**
+ * Where a server started in `dir` keeps its config file: `extraConfig` that includes other files
+ * names them relative to this file's directory.
+ */
+export function configFileOf(dir: string): string {
+  return join(dir, "nats-server.conf");
+}
+
 /** Starts a nats-server with JetStream on free loopback ports and waits until it is healthy. */
 export async function startNatsServer(options: NatsServerOptions): Promise<RunningNatsServer> {
   const binary = ensureNatsServer();
@@ -57,7 +65,7 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Runni
   const port = options.port ?? (await freePort());
   const httpPort = options.httpPort ?? (await freePort());
   const name = options.name ?? `alliance-${port}`;
-  const configFile = join(options.dir, "nats-server.conf");
+  const configFile = configFileOf(options.dir);
   const storeDir = join(options.dir, "jetstream");
   writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir })}\n${options.extraConfig ?? ""}\n`);
   const logFd = openSync(join(options.dir, "nats-server.log"), "a");

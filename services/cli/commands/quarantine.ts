@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { listQuarantine } from "../../bus/quarantine-report.js";
 import { ALL_REASONS, type Reason } from "../../bus/reasons.js";
+import { StreamName } from "../../bus/subjects.js";
 import type { CliContext } from "../context.js";
 import { parseOption } from "../input.js";
 
@@ -13,7 +14,8 @@ export function registerQuarantine(program: Command, ctx: CliContext): void {
     .option("--reason <reason>", `only this reason: ${ALL_REASONS.join(", ")}`)
     .action(async (opts: { json?: boolean; reason?: string }) => {
       const reason = opts.reason === undefined ? undefined : parseOption(z.enum(ALL_REASONS as [Reason, ...Reason[]]), opts.reason, "--reason");
-      const entries = await ctx.withBus("alliance-cli", (bus) => listQuarantine(bus.js, bus.jsm, reason));
+      const readers = ctx.readerNames(StreamName.quarantine);
+      const entries = await ctx.withBus("alliance-cli", (bus) => listQuarantine(bus.js, bus.jsm, reason, readers));
       for (const e of entries) {
         process.stdout.write(opts.json
           ? `${JSON.stringify(e)}\n`

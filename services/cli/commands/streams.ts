@@ -1,15 +1,19 @@
 import type { Command } from "commander";
 import { provisionStreams } from "../../bus/streams.js";
+import { provisionAccess } from "../../identity/provision.js";
 import type { CliContext } from "../context.js";
 
 export function registerStreams(program: Command, ctx: CliContext): void {
   program
     .command("streams")
-    .description("provision the alliance's streams (idempotent), then print each stream's state")
+    .description("provision the alliance's streams, the processed-id bucket and the consumers declared in config access.consumers (idempotent; run as the administrator), then print each stream's state")
     .option("--json", "one JSON object per stream")
     .action(async (opts: { json?: boolean }) => {
       await ctx.withBus("alliance-cli", async (bus) => {
         const outcomes = await provisionStreams(bus.jsm, bus.config.bounds, ctx.log);
+        // The processed-id bucket and the consumers declared in config.access: the administrator's
+        // to create, since members may not (docs/security.md).
+        await provisionAccess(bus, bus.config, ctx.log);
         for (const { name, action, info } of outcomes) {
           const s = info.state;
           const row = { stream: name, action, messages: s.messages, bytes: s.bytes, firstSeq: s.first_seq, lastSeq: s.last_seq, consumers: s.consumer_count, replicas: info.config.num_replicas };

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { Channel, PriorityChannel } from "../../../schemas/protocol.js";
 import { StaticKeyDirectory } from "../../bus/directory.js";
+import { loadJwks } from "../../bus/keys.js";
+import { createLiveDirectory } from "../../secretariat/live-directory.js";
 import { memoryProcessedRecord, openProcessedRecord } from "../../bus/idempotency.js";
 import { subscribe, type Subscription } from "../../bus/subscriber.js";
 import { streamForChannel } from "../../bus/subjects.js";
@@ -10,7 +12,7 @@ import { defaultDirectoryPath } from "../env.js";
 import { DurableName, parseOption, Seconds } from "../input.js";
 import { formatEventLine } from "../format.js";
 
-interface TailOptions { json?: boolean; fromStart?: boolean; durable?: string; idleExit?: string; directory?: string }
+interface TailOptions { json?: boolean; fromStart?: boolean; durable?: string; idleExit?: string; directory?: string; staticDirectory?: boolean }
 
 export function registerTail(program: Command, ctx: CliContext): void {
   program
@@ -21,22 +23,36 @@ export function registerTail(program: Command, ctx: CliContext): void {
     .option("--from-start", "read the channel's whole retained history, not only new messages")
     .option("--durable <name>", "a durable consumer that remembers its position across runs")
     .option("--idle-exit <seconds>", "stop once nothing arrived for this long")
-    .option("--directory <file>", "public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
+    .option("--directory <file>", "the founding public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
+    .option("--static-directory", "verify with the founding directory alone, not the live one the secretariat stream maintains")
     .action(async (channelArg: string, opts: TailOptions) => {
       const channels = channelArg === "all" ? [...PriorityChannel.options, "secretariat" as const] : [parseOption(Channel, channelArg, "<channel>")];
       const durable = opts.durable === undefined ? undefined : parseOption(DurableName, opts.durable, "--durable");
       const idleExitMs = opts.idleExit === undefined ? undefined : parseOption(Seconds, opts.idleExit, "--idle-exit") * 1000;
       const config = ctx.config();
-      const directory = await StaticKeyDirectory.fromFile(opts.directory ?? defaultDirectoryPath(ctx.env));
-      const verify = createVerifier({ bounds: config.bounds, directory });
+      const directoryFile = opts.directory ?? defaultDirectoryPath(ctx.env);
       let lastActivity = Date.now();
 
       await ctx.withBus("alliance-tail", async (bus) => {
+        // The live directory (docs/secretariat.md): the founding keys plus every signed admission,
+        // rotation, revocation and suspension since; the founding directory alone where there is no
+        // secretariat stream to follow, or this identity may not read it.
+        const live = opts.staticDirectory ? undefined : await createLiveDirectory({ js: bus.js, jsm: bus.jsm, config, founding: loadJwks(directoryFile), log: ctx.log })
+          .then(async (d) => (await d.ready(), d))
+          .catch((err: unknown) => {
+            process.stderr.write(`tail: verifying with the founding directory only (no live directory: ${(err as Error).message})\n`);
+            return undefined;
+          });
+        const directory = live ?? (await StaticKeyDirectory.fromFile(directoryFile));
+        const verify = createVerifier({ bounds: config.bounds, directory });
         const subscriptions: Subscription[] = [];
         for (const channel of channels) {
           subscriptions.push(await subscribe({
             js: bus.js, jsm: bus.jsm, verify, log: ctx.log,
-            consumer: { stream: streamForChannel(channel), startFrom: opts.fromStart ? "all" : "new", settings: config.subscriber, ...(durable ? { durable } : {}) },
+            consumer: {
+              stream: streamForChannel(channel), startFrom: opts.fromStart ? "all" : "new", settings: config.subscriber,
+              ...(durable ? { durable } : withReaderNames(ctx.readerNames(streamForChannel(channel)))),
+            },
             processed: (name) => (durable ? openProcessedRecord(bus.js, name, config.bounds) : Promise.resolve(memoryProcessedRecord())),
             handler: async (event, meta) => {
               lastActivity = Date.now();
@@ -52,6 +68,7 @@ export function registerTail(program: Command, ctx: CliContext): void {
         }
         await waitForEnd(idleExitMs, () => lastActivity);
         await Promise.all(subscriptions.map((s) => s.stop()));
+        await live?.close();
       });
     });
 }
@@ -71,4 +88,9 @@ function waitForEnd(idleMs: number | undefined, lastActivity: () => number): Pro
     process.once("SIGINT", finish);
     process.once("SIGTERM", finish);
   });
+}
+
+/** A tail without --durable reads through one of its identity's reader names, when it has credentials. */
+function withReaderNames(names: readonly string[] | undefined): { readerNames?: readonly string[] } {
+  return names ? { readerNames: names } : {};
 }

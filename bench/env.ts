@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JetStreamApiError } from "@nats-io/jetstream";
+import type { AllianceConfig } from "../schemas/config.js";
+import type { Jwks } from "../schemas/keys.js";
+import type { OriginCode } from "../schemas/protocol.js";
+import { openBus, type Bus } from "../services/bus/bus.js";
+import { StaticKeyDirectory } from "../services/bus/directory.js";
+import { PROCESSED_BUCKET } from "../services/bus/idempotency.js";
+import { generateMemberKey, signerFromJwk, toPublicJwk, type Signer } from "../services/bus/keys.js";
+import type { Logger } from "../services/bus/logger.js";
+import { provisionStreams } from "../services/bus/streams.js";
+import { StreamName } from "../services/bus/subjects.js";
+import { startNatsServer, type RunningNatsServer } from "../services/natsd/server.js";
+
+/** The bench's world: its own nats-server, one connection, fresh keys for its publishers. */
+export interface BenchEnv extends AsyncDisposable {
+  readonly server: RunningNatsServer;
+  readonly bus: Bus;
+  readonly config: Readonly<AllianceConfig>;
+  readonly signers: Readonly<Record<string, Signer>>;
+  readonly directory: StaticKeyDirectory;
+  /** The public keys of `signers`: the founding directory the secretariat's rebuild starts from. */
+  readonly jwks: Jwks;
+  readonly log: Logger;
+  /** Empties the streams the workloads use and removes their consumers and processed records. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openBenchEnv(config: Readonly<AllianceConfig>, log: Logger, origins: readonly OriginCode[]): Promise<BenchEnv> {
+  const dir = mkdtempSync(join(tmpdir(), "alliance-bench-"));
+  const server = await startNatsServer({ dir });
+  const bus = await openBus({ servers: server.url, name: "alliance-bench", config, log });
+  await provisionStreams(bus.jsm, config.bounds, log);
+
+  const signers: Record<string, Signer> = {};
+  const publicKeys = [];
+  for (const origin of origins) {
+    const jwk = await generateMemberKey(origin);
+    signers[origin] = await signerFromJwk(jwk);
+    publicKeys.push(toPublicJwk(jwk));
+  }
+  const jwks: Jwks = { keys: publicKeys };
+  const directory = await StaticKeyDirectory.fromJwks(jwks);
+
+  const reset = async () => {
+    for (const stream of [StreamName.crime, StreamName.quarantine]) {
+      for await (const consumer of bus.jsm.consumers.list(stream)) await bus.jsm.consumers.delete(stream, consumer.name);
+      await bus.jsm.streams.purge(stream);
+    }
+    await bus.jsm.streams.delete(`KV_${PROCESSED_BUCKET}`).catch((err: unknown) => {
+      if (!(err instanceof JetStreamApiError)) throw err;
+    });
+  };
+  const close = async () => {
+    await bus.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { server, bus, config, signers, directory, jwks, log, reset, close, [Symbol.asyncDispose]: close };
+}

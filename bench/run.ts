@@ -1,0 +1,180 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../services/bus/config.js";
+import { createLogger } from "../services/bus/logger.js";
+import { ensureNatsServer } from "../services/natsd/binary.js";
+import { measureCrypto, type CryptoReading } from "./crypto.js";
+import { openBenchEnv } from "./env.js";
+import { measureLatency, type LatencyResult } from "./latency.js";
+import { measureRebuild, seedGovernance, type RebuildResult } from "./rebuild.js";
+import { renderSummary, type LatencyMedians, type Summary, type ThroughputMedians } from "./report.js";
+import { medianOf } from "./stats.js";
+import { measureThroughput, type ThroughputResult } from "./throughput.js";
+import { rawBody } from "./payload.js";
+import { rawWorkload, secureWorkload, type Workload, type WorkloadName } from "./workloads.js";
+
+const DEFAULT_OUT = fileURLToPath(new URL("./results/latest.json", import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    messages: { type: "string" },
+    "in-flight": { type: "string" },
+    rates: { type: "string" },
+    "latency-seconds": { type: "string" },
+    "rebuild-events": { type: "string" },
+    only: { type: "string" },
+    out: { type: "string" },
+  },
+});
+
+function positiveInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    process.stderr.write(`bench: --${name} must be a positive integer, got ${JSON.stringify(text)}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const quick = args.quick;
+const settings = Object.freeze({
+  quick,
+  rounds: positiveInt("rounds", args.rounds, quick ? 1 : 3),
+  messages: positiveInt("messages", args.messages, quick ? 400 : 20_000),
+  inFlight: positiveInt("in-flight", args["in-flight"], 256),
+  rates: (args.rates ?? (quick ? "200" : "500,2000")).split(",").map((r) => positiveInt("rates", r, 1)),
+  latencySeconds: positiveInt("latency-seconds", args["latency-seconds"], quick ? 1 : 6),
+  rebuildEvents: positiveInt("rebuild-events", args["rebuild-events"], quick ? 500 : 100_000),
+  only: new Set((args.only ?? "crypto,throughput,latency,rebuild").split(",")),
+  out: resolve(args.out ?? DEFAULT_OUT),
+});
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const timeoutMs = Math.max(120_000, settings.messages * 10);
+
+const config = loadConfig();
+const log = createLogger({ name: "bench", level: process.env.LOG_LEVEL ?? "warn", pretty: false, destination: 2 });
+const natsServer = ensureNatsServer(say);
+await using env = await openBenchEnv(config, log, ["fr", "es", "sec", "ae", "bh", "ma", "it", "sn"]);
+say(`nats-server ${env.server.url}, ${settings.rounds} round(s), ${settings.messages} messages, ${settings.inFlight} in flight`);
+
+const workloads: Record<WorkloadName, Workload> = { raw: rawWorkload(env), secure: secureWorkload(env) };
+const throughputRounds: Record<WorkloadName, ThroughputResult[]> = { raw: [], secure: [] };
+const latencyRounds: Record<number, Record<WorkloadName, LatencyResult[]>> = Object.fromEntries(settings.rates.map((r) => [r, { raw: [], secure: [] }]));
+const rebuildRounds: RebuildResult[] = [];
+
+const cryptoReadings: CryptoReading[] = [];
+if (settings.only.has("crypto")) {
+  say("Ed25519 engines, one bulletin at a time");
+  cryptoReadings.push(...(await measureCrypto(quick ? 300 : 5_000)));
+}
+
+let seeded = { events: 0, projects: 0 };
+if (settings.only.has("rebuild")) {
+  say(`seeding the secretariat stream with ${settings.rebuildEvents} signed governance events`);
+  seeded = await seedGovernance(env, settings.rebuildEvents, settings.inFlight);
+}
+
+for (let round = 1; round <= settings.rounds; round++) {
+  // Alternate which workload goes first, so that drift on the shared machine hits both alike.
+  const order: WorkloadName[] = round % 2 ? ["raw", "secure"] : ["secure", "raw"];
+  if (settings.only.has("throughput")) {
+    for (const name of order) {
+      say(`round ${round}: ${name} throughput`);
+      throughputRounds[name].push(await measureThroughput(env, workloads[name], { messages: settings.messages, inFlight: settings.inFlight, timeoutMs }));
+    }
+  }
+  if (settings.only.has("latency")) {
+    for (const rate of settings.rates) {
+      for (const name of order) {
+        say(`round ${round}: ${name} latency at ${rate}/s`);
+        latencyRounds[rate]![name].push(await measureLatency(env, workloads[name], { rate, messages: rate * settings.latencySeconds, timeoutMs }));
+      }
+    }
+  }
+  if (settings.only.has("rebuild")) {
+    say(`round ${round}: rebuild from ${seeded.events} events`);
+    rebuildRounds.push(await measureRebuild(env, seeded));
+  }
+}
+
+function throughputMedians(rounds: ThroughputResult[]): ThroughputMedians {
+  const of = (phase: keyof ThroughputResult) => ({
+    msgsPerSec: medianOf(rounds, (r) => r[phase].msgsPerSec),
+    cpuUsPerMsg: {
+      client: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.client),
+      server: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.server),
+      total: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.total),
+    },
+    clientPeakRssMiB: medianOf(rounds, (r) => r[phase].usage.clientPeakRssMiB),
+    serverPeakRssMiB: medianOf(rounds, (r) => r[phase].usage.serverPeakRssMiB),
+  });
+  return { publish: of("publish"), consume: of("consume"), endToEnd: of("endToEnd") };
+}
+
+function latencyMedians(rounds: LatencyResult[]): LatencyMedians {
+  return {
+    p50Ms: medianOf(rounds, (r) => r.p50Ms),
+    p99Ms: medianOf(rounds, (r) => r.p99Ms),
+    maxMs: medianOf(rounds, (r) => r.maxMs),
+    achievedPerSec: medianOf(rounds, (r) => r.achievedPerSec),
+    cpuUsPerMsg: medianOf(rounds, (r) => r.cpuUsPerMsg),
+  };
+}
+
+const raw = throughputMedians(throughputRounds.raw);
+const secure = throughputMedians(throughputRounds.secure);
+const summary: Summary = {
+  crypto: cryptoReadings,
+  throughput: {
+    raw,
+    secure,
+    ratio: {
+      publish: secure.publish.msgsPerSec / raw.publish.msgsPerSec,
+      consume: secure.consume.msgsPerSec / raw.consume.msgsPerSec,
+      endToEnd: secure.endToEnd.msgsPerSec / raw.endToEnd.msgsPerSec,
+    },
+  },
+  latency: settings.rates.map((rate) => ({ rate, raw: latencyMedians(latencyRounds[rate]!.raw), secure: latencyMedians(latencyRounds[rate]!.secure) })),
+  ...(rebuildRounds.length
+    ? {
+        rebuild: {
+          events: seeded.events,
+          raw: medianOf(rebuildRounds, (r) => r.raw.eventsPerSec),
+          parse: medianOf(rebuildRounds, (r) => r.parse.eventsPerSec),
+          secure: medianOf(rebuildRounds, (r) => r.secure.eventsPerSec),
+          ratio: medianOf(rebuildRounds, (r) => r.secure.eventsPerSec / r.raw.eventsPerSec),
+          cpuUsPerEvent: {
+            raw: medianOf(rebuildRounds, (r) => r.raw.cpuUsPerEvent),
+            parse: medianOf(rebuildRounds, (r) => r.parse.cpuUsPerEvent),
+            secure: medianOf(rebuildRounds, (r) => r.secure.cpuUsPerEvent),
+          },
+        },
+      }
+    : {}),
+};
+
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  loadAverageAtStart: loadavg(),
+  node: process.version,
+  natsServer: spawnSync(natsServer, ["--version"], { encoding: "utf8" }).stdout.trim(),
+};
+const result = {
+  generatedAt: new Date().toISOString(),
+  machine,
+  settings: { ...settings, only: [...settings.only], payloadBytes: rawBody().body.length },
+  summary,
+  rounds: { throughput: throughputRounds, latency: latencyRounds, rebuild: rebuildRounds },
+};
+mkdirSync(dirname(settings.out), { recursive: true });
+writeFileSync(settings.out, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${renderSummary(summary, settings.rounds)}\n\nwritten to ${settings.out}\n`);

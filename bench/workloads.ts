@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import type { JsMsg } from "@nats-io/jetstream";
+import { ensureConsumer, type StartFrom } from "../services/bus/consumer.js";
+import { Header } from "../services/bus/headers.js";
+import { memoryProcessedRecord, openProcessedRecord } from "../services/bus/idempotency.js";
+import { createPublisher } from "../services/bus/publisher.js";
+import { subscribe } from "../services/bus/subscriber.js";
+import { StreamName } from "../services/bus/subjects.js";
+import { createVerifier } from "../services/bus/verify.js";
+import type { BenchEnv } from "./env.js";
+import { BENCH_SUBJECT, BULLETIN, rawBody } from "./payload.js";
+
+/** How many messages a consumer pulls at a time: the same for both workloads. */
+export const PULL_BATCH = 256;
+
+export type WorkloadName = "raw" | "secure";
+
+/** One way of moving bulletins through JetStream; the bench drives both the same way. */
+export interface Workload {
+  readonly name: WorkloadName;
+  /** Publishes one bulletin under `id` and resolves on its JetStream acknowledgement. */
+  publishOne(id: string): Promise<unknown>;
+  /** A durable pull consumer on the crime stream calling `onHandled` with each message's id, in order. */
+  startConsumer(durable: string, startFrom: StartFrom, onHandled: (id: string) => void): Promise<{ stop(): Promise<void> }>;
+}
+
+/** JetStream alone: publish with a message id, pull-consume and ack. No signature, no schema. */
+export function rawWorkload(env: BenchEnv): Workload {
+  const { js, jsm } = env.bus;
+  return {
+    name: "raw",
+    async publishOne(id) {
+      const { body } = rawBody(id);
+      return js.publish(BENCH_SUBJECT, body, { msgID: id });
+    },
+    async startConsumer(durable, startFrom, onHandled) {
+      const name = await ensureConsumer(jsm, { stream: StreamName.crime, durable, startFrom, settings: env.config.subscriber });
+      const consumer = await js.consumers.get(StreamName.crime, name);
+      const messages = await consumer.consume({ max_messages: PULL_BATCH, idle_heartbeat: 5_000, expires: 30_000 });
+      const loop = (async () => {
+        for await (const msg of messages as AsyncIterable<JsMsg>) {
+          onHandled(msg.headers?.get(Header.MsgId) ?? "");
+          msg.ack();
+        }
+      })();
+      return {
+        async stop() {
+          messages.stop();
+          await loop;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The alliance's path: validate, sign, publish; consume, verify, validate, check processed, handle,
+ * record, ack. `record: "memory"` (profiling only, never the bench's table) keeps the processed
+ * record in memory, to show what its JetStream round trips cost.
+ */
+export function secureWorkload(env: BenchEnv, { record = "kv" }: { record?: "kv" | "memory" } = {}): Workload {
+  const { js, jsm } = env.bus;
+  const publisher = createPublisher({ js, signer: env.signers.fr!, bounds: env.config.bounds, log: env.log });
+  const verify = createVerifier({ bounds: env.config.bounds, directory: env.directory });
+  return {
+    name: "secure",
+    publishOne(id) {
+      return publisher.publish({ ...BULLETIN, id });
+    },
+    async startConsumer(durable, startFrom, onHandled) {
+      return subscribe({
+        js, jsm, verify, log: env.log, member: "es",
+        consumer: { stream: StreamName.crime, durable, startFrom, settings: env.config.subscriber },
+        processed: async (name) => (record === "memory" ? memoryProcessedRecord() : openProcessedRecord(js, name, env.config.bounds)),
+        handler: async (event) => onHandled(event.id),
+        onRejected: (rejection) => env.log.error({ rejection }, "bench message rejected: the secure path is broken"),
+      });
+    },
+  };
+}
+
+/** Publishes `count` messages keeping `inFlight` publishes outstanding at all times. */
+export async function publishAll(workload: Workload, count: number, inFlight: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      await workload.publishOne(randomUUID());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane));
+}
+
+/** Counts handled messages and lets the bench wait, without polling, for a number of them. */
+export class HandledCounter {
+  count = 0;
+  private waiters: { target: number; resolve: () => void }[] = [];
+
+  readonly onHandled = (_id: string): void => {
+    this.count++;
+    this.waiters = this.waiters.filter((w) => (this.count >= w.target ? (w.resolve(), false) : true));
+  };
+
+  until(target: number, timeoutMs: number, what: string): Promise<void> {
+    if (this.count >= target) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`bench: ${what}: ${this.count} of ${target} messages handled after ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ target, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+}

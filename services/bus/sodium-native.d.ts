@@ -1,0 +1,7 @@
+/** The one libsodium binding the bus uses (sodium-native ships no types of its own). */
+declare module "sodium-native" {
+  /** libsodium's crypto_sign_verify_detached: Ed25519, RFC 8032, canonical encodings and no small-order keys. */
+  export function crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+  export const crypto_sign_PUBLICKEYBYTES: number;
+  export const crypto_sign_BYTES: number;
+}

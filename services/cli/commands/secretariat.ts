@@ -1,0 +1,112 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { AllianceError, ErrorCode } from "../../bus/errors.js";
+import { loadJwks } from "../../bus/keys.js";
+import { StreamName } from "../../bus/subjects.js";
+import { runSecretariatProcess } from "../../secretariat/main.js";
+import { rebuildFromStream } from "../../secretariat/rebuild.js";
+import { dueDecisions } from "../../secretariat/state/decisions.js";
+import { sameJson } from "../../secretariat/state/helpers.js";
+import type { GovState } from "../../secretariat/state/types.js";
+import { readViews } from "../../secretariat/views.js";
+import { clientConnectOptions } from "../../identity/connect-options.js";
+import type { CliContext } from "../context.js";
+import { defaultDirectoryPath } from "../env.js";
+import { DurableName, parseOption } from "../input.js";
+import { registerMemberActions, registerSecretariatOffice } from "./secretariat-actions.js";
+import { viewLines, VIEWS, type ViewName } from "./secretariat-show.js";
+
+/**
+ * `alliance secretariat` (alias `gov`): run the secretariat, act on governance (the secretariat's
+ * office with the `sec` key, members with theirs), show its views, and audit them by replay.
+ */
+export function registerSecretariat(program: Command, ctx: CliContext): void {
+  const sec = program.command("secretariat").alias("gov").description("the alliance's governance: membership, keys, operating model, working groups, projects, declaration");
+
+  sec.command("run")
+    .description("run the secretariat service: fold the secretariat stream into its views and publish its decisions, until SIGINT/SIGTERM")
+    .option("--key <file>", "the secretariat's private JWK (default: $ALLIANCE_KEY or .data/keys/sec.jwk)")
+    .option("--directory <file>", "the founding directory, the trust anchor (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
+    .option("--durable <name>", "its durable consumer (default: secretariat)")
+    .action(async (o: { key?: string; directory?: string; durable?: string }) => {
+      const env = ctx.env;
+      await runSecretariatProcess({
+        config: ctx.config(), log: ctx.log, servers: ctx.server(),
+        keyFile: o.key ?? env.ALLIANCE_KEY ?? ".data/keys/sec.jwk",
+        directoryFile: o.directory ?? defaultDirectoryPath(env),
+        ...(o.durable ? { durable: parseOption(DurableName, o.durable, "--durable") } : {}),
+        connectOptions: clientConnectOptions({
+          ...(env.NATS_CREDS ? { credsFile: env.NATS_CREDS } : {}),
+          ...(env.NATS_CA ? { caFile: env.NATS_CA } : {}),
+          ...(env.NATS_CERT ? { certFile: env.NATS_CERT } : {}),
+          ...(env.NATS_KEY ? { keyFile: env.NATS_KEY } : {}),
+        }),
+      });
+    });
+
+  registerSecretariatOffice(sec, ctx);
+  registerMemberActions(sec, ctx);
+
+  sec.command("show")
+    .description("print one of the secretariat's views, as the KV buckets hold them")
+    .argument("<view>", VIEWS.join(", "))
+    .option("--json", "the view as one JSON object")
+    .action(async (viewArg: string, o: { json?: boolean }) => {
+      const view = parseOption(z.enum(VIEWS), viewArg, "<view>");
+      const state = await ctx.withBus("alliance-cli", (bus) => readViews(bus.js));
+      if (!state) throw new AllianceError(ErrorCode.UsageInvalid, "the secretariat has not run on this server: no views yet");
+      if (o.json) process.stdout.write(`${JSON.stringify(jsonView(state, view))}\n`);
+      else for (const line of viewLines(state, view)) process.stdout.write(`${line}\n`);
+    });
+
+  sec.command("audit")
+    .description("replay the secretariat stream from the founding directory, check every decision, and compare with the views")
+    .option("--directory <file>", "the founding directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
+    .option("--all", "print every message, not only decisions, refusals and rejections")
+    .option("--json", "one JSON object a line")
+    .action(async (o: { directory?: string; all?: boolean; json?: boolean }) => {
+      const founding = loadJwks(o.directory ?? defaultDirectoryPath(ctx.env));
+      const config = ctx.config();
+      const { replay, views } = await ctx.withBus("alliance-audit", async (bus) => {
+        const readers = ctx.readerNames(StreamName.secretariat);
+        const replayed = await rebuildFromStream(bus, {
+          config, founding, ...(readers ? { readerNames: readers } : {}),
+          onFolded: (folded) => {
+            const ev = folded.applied?.event;
+            const line = {
+              seq: folded.seq, kind: folded.applied?.kind ?? "-", from: ev?.source ?? "-", id: ev?.id ?? "-",
+              verdict: folded.verdict.ok ? folded.step.outcome.kind : "quarantined",
+              reason: folded.verdict.ok ? ("reason" in folded.step.outcome ? folded.step.outcome.reason : undefined) : folded.verdict.reason,
+              detail: folded.verdict.ok ? ("note" in folded.step.outcome ? folded.step.outcome.note : folded.step.outcome.detail) : folded.verdict.detail,
+            };
+            const notable = o.all || line.from === "sec" || line.verdict !== "applied";
+            if (!notable) return;
+            process.stdout.write(o.json ? `${JSON.stringify(line)}\n` : `#${line.seq} ${line.kind} from=${line.from} ${line.verdict}${line.reason ? ` (${line.reason})` : ""}: ${line.detail}\n`);
+          },
+        });
+        return { replay: replayed, views: await readViews(bus.js) };
+      });
+      const owed = dueDecisions(replay, new Date().toISOString());
+      const differing = views ? differences(replay, views) : ["(no views: the secretariat has not run)"];
+      const summary = { lastSeq: replay.lastSeq, members: Object.values(replay.members).filter((m) => m.status === "active").length, decisionsOwed: owed.length, viewsMatch: differing.length === 0, differing };
+      process.stdout.write(o.json ? `${JSON.stringify({ summary })}\n` : `replayed ${replay.lastSeq} message(s); ${summary.members} active member(s); ${owed.length} decision(s) owed by the secretariat; views ${differing.length === 0 ? "identical to the replay" : `differ: ${differing.join(", ")}`}\n`);
+      if (differing.length > 0) throw new AllianceError(ErrorCode.AuditMismatch, `the secretariat's views differ from the replay of the stream: ${differing.join(", ")}`);
+    });
+}
+
+function jsonView(state: GovState, view: ViewName): unknown {
+  if (view === "declaration") return state.declarations;
+  return state[view];
+}
+
+/** Which entries of the views differ from the replay (`collection/key`). */
+function differences(replay: GovState, views: GovState): string[] {
+  const out: string[] = [];
+  if (replay.lastSeq !== views.lastSeq) out.push(`lastSeq ${views.lastSeq} (replay ${replay.lastSeq})`);
+  if (!sameJson(replay.model, views.model)) out.push("model");
+  for (const c of ["members", "keys", "matters", "groups", "projects", "declarations", "refusals"] as const) {
+    const keys = new Set([...Object.keys(replay[c]), ...Object.keys(views[c])]);
+    for (const key of keys) if (!sameJson(replay[c][key], views[c][key])) out.push(`${c}/${key}`);
+  }
+  return out;
+}

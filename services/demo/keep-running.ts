@@ -1,0 +1,43 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Bounds } from "../../schemas/config.js";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import type { Signer } from "../bus/keys.js";
+import type { Logger } from "../bus/logger.js";
+import { createPublisher } from "../bus/publisher.js";
+import { demoScenario } from "./scenario.js";
+
+/** How often a ministry publishes while the demo is kept running for people to watch. */
+export const KEEP_PUBLISH_MS = 3_000;
+
+/**
+ * After the scenario, for people watching the dashboard: the ministries go on publishing the
+ * scenario's messages (fresh ids, fresh signatures), one every few seconds, until SIGINT or SIGTERM.
+ */
+export async function keepPublishingUntilSignal(deps: {
+  /** Each ministry's own connection: only its own may publish under its code. */
+  jsFor: (origin: string) => JetStreamClient | undefined;
+  signers: ReadonlyMap<string, Signer>;
+  bounds: Bounds;
+  log: Logger;
+}): Promise<void> {
+  let stop = false;
+  const stopped = new Promise<void>((resolve) => {
+    const finish = () => {
+      stop = true;
+      resolve();
+    };
+    process.once("SIGINT", finish);
+    process.once("SIGTERM", finish);
+  });
+  for (let i = 0; !stop; i++) {
+    const m = demoScenario[i % demoScenario.length]!;
+    const signer = deps.signers.get(m.origin);
+    const js = deps.jsFor(m.origin);
+    if (signer && js) {
+      const publisher = createPublisher({ js, signer, bounds: deps.bounds, log: deps.log });
+      await publisher.publish({ channel: m.channel, kind: m.kind, data: m.data, tlp: m.tlp, lang: m.lang, ...(m.recipients ? { recipients: m.recipients } : {}) })
+        .catch((err: unknown) => deps.log.warn({ err }, "publish failed while kept running"));
+    }
+    await Promise.race([sleep(KEEP_PUBLISH_MS), stopped]);
+  }
+}

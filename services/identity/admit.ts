@@ -1,0 +1,67 @@
+import type { AllianceConfig, MemberConfig } from "../../schemas/config.js";
+import type { Logger } from "../bus/logger.js";
+import { writeServerAuth } from "./auth-files.js";
+import { reloadServer, type ReloadTarget } from "./reload.js";
+
+export interface AdmitMemberOptions {
+  /** The alliance config; the member is added to it here if it is not listed yet. */
+  readonly config: Pick<AllianceConfig, "members" | "access">;
+  readonly member: MemberConfig;
+  /** Where the seeds and accounts.conf live (what `alliance creds init --out` wrote). */
+  readonly credsDir: string;
+  /** The running nats-server that includes accounts.conf; reloaded, never restarted. */
+  readonly server?: ReloadTarget;
+  readonly log?: Logger;
+}
+
+export interface AdmittedMember {
+  readonly code: string;
+  /** The new member's nkey seed: hand it to that ministry over a channel of its own, never the bus. */
+  readonly seedFile: string;
+  readonly publicKey: string;
+  readonly accountsFile: string;
+  readonly reloaded: boolean;
+}
+
+/** What the secretariat knows of an admitted member (its MemberView); only the code matters here. */
+export interface AdmittedMemberView {
+  readonly code: string;
+  readonly country?: { readonly en: string; readonly native: string };
+  readonly ministry?: string;
+  readonly lang?: MemberConfig["lang"];
+}
+
+/**
+ * The secretariat's `onMemberAdmitted` hook (services/secretariat/service.ts): each admission
+ * decided on the governance channel gives the new member its broker credentials at once.
+ *
+ * @example
+ * createSecretariat({ …, onMemberAdmitted: memberAdmissionHook({ config, credsDir, server: { pid, httpPort } }) })
+ */
+export function memberAdmissionHook(options: Omit<AdmitMemberOptions, "member">): (member: AdmittedMemberView) => Promise<void> {
+  return async (view) => {
+    const member: MemberConfig = {
+      code: view.code,
+      country: view.country ?? { en: view.code, native: view.code },
+      ministry: view.ministry ?? "Ministry of Interior",
+      lang: view.lang ?? "en",
+    };
+    await admitMemberCredentials({ ...options, member });
+  };
+}
+
+/**
+ * The broker side of admitting a member (the secretariat calls it when an admission is decided):
+ * a seed for the new member, the accounts config regenerated with its permissions, and the
+ * server reloaded so that the member can connect at once. Existing identities keep their seeds;
+ * calling it again for the same member changes nothing but the reload.
+ */
+export async function admitMemberCredentials({ config, member, credsDir, server, log }: AdmitMemberOptions): Promise<AdmittedMember> {
+  const listed = config.members.some((m) => m.code === member.code);
+  const next = listed ? config : { ...config, members: [...config.members, member] };
+  const auth = writeServerAuth(next, credsDir);
+  const key = auth.keys.find((k) => k.identity.name === member.code)!;
+  if (server) await reloadServer(server);
+  log?.info({ member: member.code, publicKey: key.publicKey, created: key.created, reloaded: Boolean(server) }, "member credentials admitted");
+  return { code: member.code, seedFile: key.seedFile, publicKey: key.publicKey, accountsFile: auth.accountsFile, reloaded: Boolean(server) };
+}

@@ -1,0 +1,51 @@
+import { dirname, join, relative, resolve } from "node:path";
+import type { ConnectionOptions } from "@nats-io/transport-node";
+import type { AllianceConfig } from "../../schemas/config.js";
+import { writeServerAuth, type ServerAuth } from "./auth-files.js";
+import { ensureCertificates, type CertificateSet } from "./certs.js";
+import { clientConnectOptions } from "./connect-options.js";
+import { seedFile } from "./nkeys.js";
+import { renderClientTls, renderInclude } from "./server-config.js";
+
+export interface LocalSecurity {
+  readonly auth: ServerAuth;
+  readonly certs: CertificateSet;
+  readonly mutualTls: boolean;
+  /** Config text for a server whose config file is `serverConfigFile`: the accounts include and TLS. */
+  serverConfig(serverConfigFile: string): string;
+  /** Client options for one identity: its nkey, the CA, its inbox prefix (and client cert with mTLS). */
+  clientOptions(name: string): Partial<ConnectionOptions>;
+}
+
+export interface LocalSecurityOptions {
+  readonly config: Pick<AllianceConfig, "members" | "access">;
+  /** Seeds and accounts.conf go in `<dir>/creds`, certificates in `<dir>/certs`. */
+  readonly dir: string;
+  /** Require client certificates too (one per identity is made). */
+  readonly mutualTls?: boolean;
+}
+
+/**
+ * Everything a local (demo or test) nats-server needs to run with authentication and TLS on:
+ * credentials and the accounts config generated from the alliance config, a local CA and server
+ * certificate. Existing files are kept, so a second run reuses the same identities.
+ */
+export function prepareLocalSecurity({ config, dir, mutualTls = false }: LocalSecurityOptions): LocalSecurity {
+  const credsDir = join(resolve(dir), "creds");
+  const auth = writeServerAuth(config, credsDir);
+  const names = auth.keys.map((k) => k.identity.name);
+  const certs = ensureCertificates(join(resolve(dir), "certs"), mutualTls ? { clients: names } : {});
+  return {
+    auth,
+    certs,
+    mutualTls,
+    serverConfig(serverConfigFile) {
+      const include = relative(dirname(resolve(serverConfigFile)), auth.accountsFile);
+      return `${renderInclude(include)}${renderClientTls({ certFile: certs.certFile, keyFile: certs.keyFile, caFile: certs.caFile, verify: mutualTls })}`;
+    },
+    clientOptions(name) {
+      const client = certs.clients[name];
+      return clientConnectOptions({ credsFile: seedFile(credsDir, name), caFile: certs.caFile, identity: name, ...(client ? { certFile: client.certFile, keyFile: client.keyFile } : {}) });
+    },
+  };
+}

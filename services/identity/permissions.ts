@@ -1,0 +1,156 @@
+import type { AllianceConfig } from "../../schemas/config.js";
+import { Channel, GOVERNANCE_CHANNEL, SECRETARIAT_CODE } from "../../schemas/protocol.js";
+import { PROCESSED_BUCKET } from "../bus/idempotency.js";
+import { StreamName, streamForChannel, SUBJECT_ROOT, QUARANTINE_TOKEN } from "../bus/subjects.js";
+import { IdentityKind, inboxPrefix, listIdentities, readerNames, type Identity } from "./identities.js";
+import { ADMIN_ONLY_API, JsApi, JsEvents, Kv } from "./jsapi.js";
+
+export interface SubjectRules {
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
+}
+
+/** What one NATS user may publish and subscribe to, as the server config states it. */
+export interface UserPermissions {
+  readonly publish: SubjectRules;
+  readonly subscribe: SubjectRules;
+}
+
+export interface IdentityPermissions {
+  readonly identity: Identity;
+  /** Undefined for the system account's user: it is confined by its account instead. */
+  readonly permissions?: UserPermissions;
+}
+
+type Config = Pick<AllianceConfig, "members" | "access">;
+
+/**
+ * The permissions of every identity, generated from config alone (never hand-written). Pure.
+ * Least privilege: each list names the subjects its identity's code actually uses, nothing more;
+ * the operations reserved to the administrator are also denied explicitly.
+ */
+export function generatePermissions(config: Config): IdentityPermissions[] {
+  return listIdentities(config).map((identity) => ({ identity, ...(identity.kind === IdentityKind.System ? {} : { permissions: permissionsOf(identity, config) }) }));
+}
+
+export function permissionsOf(identity: Identity, config: Config): UserPermissions {
+  switch (identity.kind) {
+    case IdentityKind.Member:
+    case IdentityKind.Secretariat:
+      return participantPermissions(identity.name, config);
+    case IdentityKind.Monitor:
+      return monitorPermissions(identity.name);
+    case IdentityKind.Admin:
+      return {
+        publish: { allow: [JsApi.all], deny: [] },
+        subscribe: { allow: [`${inboxPrefix(identity.name)}.>`, JsEvents.all], deny: [] },
+      };
+    case IdentityKind.System:
+      throw new Error("the system account's user has no alliance permissions");
+  }
+}
+
+/** The streams a member (or the secretariat) may read: its channels, and quarantine if allowed. */
+export function readableStreams(name: string, config: Config): string[] {
+  const channels = name === SECRETARIAT_CODE ? Channel.options : (config.access.channels[name] ?? Channel.options);
+  const streams: string[] = channels.map(streamForChannel);
+  if (mayReadQuarantine(name, config)) streams.push(StreamName.quarantine);
+  return streams;
+}
+
+export function mayReadQuarantine(name: string, config: Config): boolean {
+  return name === SECRETARIAT_CODE || config.access.quarantineReaders.includes(name);
+}
+
+/** The reader-consumer names an identity may create on `stream`; none for most members. */
+export function readerNamesFor(name: string, stream: string, config: Config): string[] {
+  const trusted = config.access.readers.includes(name);
+  // A quarantine reader needs a consumer to read it with: the config that lets it read quarantine
+  // lets it create reader consumers there, and only there.
+  const quarantineOnly = stream === StreamName.quarantine && mayReadQuarantine(name, config);
+  return trusted || quarantineOnly ? readerNames(name, config.access.readerSlots) : [];
+}
+
+function participantPermissions(name: string, config: Config): UserPermissions {
+  // The wire protocol's rule: an origin publishes only under its own code, on each channel named
+  // (not `alliance.*.<code>.>`, whose wildcard would also match the quarantine subjects, per
+  // docs/protocol.md §1). The secretariat publishes governance events only.
+  const channels = name === SECRETARIAT_CODE ? [GOVERNANCE_CHANNEL] : Channel.options;
+  const publish = new Set<string>([
+    ...channels.map((channel) => `${SUBJECT_ROOT}.${channel}.${name}.>`),
+    // Every subscriber copies what it rejects to quarantine (docs/protocol.md §5).
+    `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.>`,
+    JsApi.info,
+    JsApi.streamInfo(Kv.streamName(PROCESSED_BUCKET)),
+  ]);
+  const streams = readableStreams(name, config);
+  for (const stream of streams) publish.add(JsApi.streamInfo(stream));
+
+  // Declared consumers: the administrator creates them; the owner reads and acks, nothing more.
+  const owned = config.access.consumers.filter((c) => c.owner === name);
+  for (const consumer of owned) {
+    for (const channel of consumer.channels) {
+      const stream = streamForChannel(channel);
+      publish.add(JsApi.consumerInfo(stream, consumer.name)).add(JsApi.consumerNext(stream, consumer.name)).add(JsApi.ack(stream, consumer.name));
+    }
+    // The subscriber's record of handled ids (services/bus/idempotency.ts): keys `<consumer>.<id>`.
+    // Writes are confined to the owner's keys; so are direct gets, when the bucket allows them.
+    publish.add(Kv.keys(PROCESSED_BUCKET, consumer.name)).add(JsApi.directGetLast(Kv.streamName(PROCESSED_BUCKET), Kv.keys(PROCESSED_BUCKET, consumer.name)));
+  }
+  // The record is read from the bucket's leader (idempotency.ts turns direct gets off, because a
+  // lagging replica can answer "never handled"), and that request names its key in the payload,
+  // which permissions cannot see: an owner of consumers can read, not write, others' records.
+  if (owned.length > 0) publish.add(JsApi.msgGet(Kv.streamName(PROCESSED_BUCKET)));
+
+  // Reader consumers: short-lived, created and deleted by their owner, from a fixed pool of names.
+  for (const stream of streams) {
+    for (const reader of readerNamesFor(name, stream, config)) {
+      for (const subject of JsApi.consumerCreate(stream, reader)) publish.add(subject);
+      publish.add(JsApi.consumerInfo(stream, reader)).add(JsApi.consumerNext(stream, reader)).add(JsApi.consumerDelete(stream, reader)).add(JsApi.ack(stream, reader));
+    }
+  }
+
+  if (name === SECRETARIAT_CODE) {
+    // The governance record is the secretariat's to fold, rebuild and follow (ordered consumers,
+    // server-named readers, its own durable): consumers of any name on that stream, and no other.
+    const governance = streamForChannel(GOVERNANCE_CHANNEL);
+    publish.add(`$JS.API.CONSUMER.CREATE.${governance}`);
+    for (const subject of JsApi.consumerCreate(governance, "*")) publish.add(subject);
+    publish.add(JsApi.consumerInfo(governance, "*")).add(JsApi.consumerNext(governance, "*")).add(JsApi.consumerDelete(governance, "*")).add(JsApi.ack(governance, "*"));
+    for (const bucket of config.access.secretariatBuckets) {
+      const stream = Kv.streamName(bucket);
+      publish.add(Kv.allKeys(bucket)).add(JsApi.streamInfo(stream)).add(JsApi.directGetLast(stream, Kv.allKeys(bucket))).add(JsApi.msgGet(stream));
+      // Listing keys and watching use ordered consumers with client-drawn names, on its own
+      // buckets only (the push-delivery caveat of docs/security.md applies to them).
+      for (const subject of JsApi.consumerCreate(stream, "*")) publish.add(subject);
+      publish.add(JsApi.consumerInfo(stream, "*")).add(JsApi.consumerNext(stream, "*")).add(JsApi.consumerDelete(stream, "*"));
+    }
+  }
+
+  return {
+    publish: { allow: [...publish], deny: [...ADMIN_ONLY_API] },
+    // Replies and pulled messages arrive on the identity's own inbox; the alliance subjects are
+    // read through entitled consumers only, never by a core subscription that would bypass them.
+    subscribe: { allow: [`${inboxPrefix(name)}.>`], deny: [`${SUBJECT_ROOT}.>`] },
+  };
+}
+
+/**
+ * The monitor: stream and consumer info, advisories and metrics. Its quarantine tally reads
+ * quarantine headers through ordered consumers, whose names the client draws at random, so it may
+ * create and read consumers of any name on the quarantine stream, and on no other.
+ */
+function monitorPermissions(name: string): UserPermissions {
+  const q = StreamName.quarantine;
+  return {
+    publish: {
+      allow: [
+        JsApi.info, JsApi.streamNames, JsApi.streamList, JsApi.streamInfo("*"),
+        JsApi.consumerNames("*"), JsApi.consumerList("*"), JsApi.consumerInfo("*", "*"),
+        ...JsApi.consumerCreate(q, "*"), JsApi.consumerNext(q, "*"), JsApi.consumerDelete(q, "*"),
+      ],
+      deny: [...ADMIN_ONLY_API],
+    },
+    subscribe: { allow: [`${inboxPrefix(name)}.>`, JsEvents.advisories, JsEvents.metrics], deny: [`${SUBJECT_ROOT}.>`] },
+  };
+}

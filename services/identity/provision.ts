@@ -1,0 +1,38 @@
+import { Kvm } from "@nats-io/kv";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { AllianceConfig } from "../../schemas/config.js";
+import { ensureConsumer } from "../bus/consumer.js";
+import { openProcessedRecord } from "../bus/idempotency.js";
+import type { Logger } from "../bus/logger.js";
+import { streamForChannel } from "../bus/subjects.js";
+
+export interface ProvisionedConsumer {
+  readonly stream: string;
+  readonly name: string;
+  readonly owner: string;
+}
+
+/**
+ * What the administrator provisions besides the five streams, because no other identity may
+ * create streams or consumers: the subscribers' processed-id bucket, the secretariat's buckets,
+ * and every consumer declared in `access.consumers` (pull, explicit ack, the config's delivery
+ * settings — the same settings `subscribe` asks for, so a member's subscriber finds it as it
+ * wants it). Idempotent; an existing consumer keeps its position.
+ */
+export async function provisionAccess(admin: { js: JetStreamClient; jsm: JetStreamManager }, config: Pick<AllianceConfig, "access" | "bounds" | "subscriber">, log: Logger): Promise<ProvisionedConsumer[]> {
+  // Opening the record creates its bucket with the options every subscriber expects.
+  await openProcessedRecord(admin.js, "provisioning", config.bounds);
+  for (const bucket of config.access.secretariatBuckets) {
+    await new Kvm(admin.js).create(bucket, { history: 1, replicas: config.bounds.replicas });
+  }
+  const provisioned: ProvisionedConsumer[] = [];
+  for (const declared of config.access.consumers) {
+    for (const channel of declared.channels) {
+      const stream = streamForChannel(channel);
+      await ensureConsumer(admin.jsm, { stream, durable: declared.name, startFrom: declared.startFrom, settings: config.subscriber });
+      provisioned.push({ stream, name: declared.name, owner: declared.owner });
+      log.info({ stream, consumer: declared.name, owner: declared.owner }, "consumer provisioned");
+    }
+  }
+  return provisioned;
+}

@@ -1,0 +1,165 @@
+import type { MonitorThresholds } from "../../schemas/monitor.js";
+import { AdvisoryKind } from "./advisories.js";
+import { Level, type AdvisoryTally, type AdvisoryEvent } from "./types.js";
+import { Rule, type Check, type ConsumerView, type MemberName, type StreamView } from "./view.js";
+
+/**
+ * The health rules: pure functions from what the monitor sees to `ok` / `warn` / `critical`, each
+ * with a sentence naming the stream, the consumer and the member. Thresholds come from config.
+ */
+
+export interface RuleInput {
+  readonly now: number;
+  readonly thresholds: MonitorThresholds;
+  readonly streams: readonly Omit<StreamView, "level" | "consumers">[];
+  readonly consumers: readonly Omit<ConsumerView, "level">[];
+  readonly missing: readonly { readonly stream: string; readonly error: string }[];
+  readonly quarantine: { readonly lastMinute: number; readonly topReason?: string; readonly topOrigin?: string };
+  readonly advisories: AdvisoryTally;
+  readonly collector: { readonly error?: string; readonly lastSampleAt?: number };
+  readonly members: readonly MemberName[];
+}
+
+/** `value` against a warn/critical pair: at or above a threshold raises the level. */
+export function levelFor(value: number, t: { warn: number; critical: number }): Level {
+  return value >= t.critical ? Level.Critical : value >= t.warn ? Level.Warn : Level.Ok;
+}
+
+export function evaluateRules(input: RuleInput): Check[] {
+  const checks: Check[] = [
+    ...collectorCheck(input),
+    ...input.missing.map((m): Check => ({ rule: Rule.StreamMissing, level: Level.Critical, stream: m.stream, message: `Stream ${m.stream} cannot be read: ${m.error}.` })),
+    ...input.streams.flatMap((s) => [streamLimitsCheck(s, input.thresholds), replicasCheck(s)]),
+    ...input.consumers.flatMap((c) => consumerChecks(c, input)),
+    quarantineCheck(input),
+    ...advisoryChecks(input),
+  ];
+  const order = { critical: 0, warn: 1, ok: 2 };
+  return checks.sort((a, b) => order[a.level] - order[b.level]);
+}
+
+function collectorCheck({ collector, now }: RuleInput): Check[] {
+  if (!collector.error) return [{ rule: Rule.Collector, level: Level.Ok, message: "The monitor reads JetStream." }];
+  const since = collector.lastSampleAt ? ` (last good sample ${seconds((now - collector.lastSampleAt) / 1000)} ago)` : "";
+  return [{ rule: Rule.Collector, level: Level.Critical, message: `The monitor cannot read JetStream: ${collector.error}${since}.` }];
+}
+
+function streamLimitsCheck(s: Omit<StreamView, "level" | "consumers">, t: MonitorThresholds): Check {
+  const usage = [
+    s.maxMsgs > 0 ? { ratio: s.messages / s.maxMsgs, text: `${count(s.messages)} of ${count(s.maxMsgs)} messages` } : undefined,
+    s.maxBytes > 0 ? { ratio: s.bytes / s.maxBytes, text: `${bytes(s.bytes)} of ${bytes(s.maxBytes)}` } : undefined,
+  ].filter((u) => u !== undefined);
+  if (usage.length === 0) return { rule: Rule.StreamLimits, level: Level.Ok, stream: s.name, message: `Stream ${s.name} has no message or byte limit.` };
+  const fullest = usage.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const level = levelFor(fullest.ratio, t.streamUsageRatio);
+  const tail = level === Level.Ok ? "" : ": the oldest messages will be discarded to make room";
+  return { rule: Rule.StreamLimits, level, stream: s.name, value: fullest.ratio, message: `Stream ${s.name} holds ${fullest.text} (${percent(fullest.ratio)} of its limit)${tail}.` };
+}
+
+function replicasCheck(s: Omit<StreamView, "level" | "consumers">): Check {
+  const base = { rule: Rule.Replicas, stream: s.name } as const;
+  const cluster = s.cluster;
+  if (!cluster || (s.replicas <= 1 && cluster.peers.length === 0)) {
+    return { ...base, level: Level.Ok, message: `Stream ${s.name} has a single replica${cluster?.leader ? ` on ${cluster.leader}` : ""}.` };
+  }
+  if (!cluster.leader) return { ...base, level: Level.Critical, message: `Stream ${s.name} has no leader: it accepts no messages until a quorum of its ${s.replicas} replicas elects one.` };
+  const offline = cluster.peers.filter((p) => p.offline);
+  const lagging = cluster.peers.filter((p) => !p.offline && !p.current);
+  if (offline.length > 0) {
+    const level = offline.length >= Math.ceil(s.replicas / 2) ? Level.Critical : Level.Warn;
+    return { ...base, level, message: `Stream ${s.name}: replica ${offline.map((p) => `${p.name} offline (last heard ${seconds(p.activeSeconds)} ago)`).join(", ")}; leader ${cluster.leader}.` };
+  }
+  if (lagging.length > 0) {
+    return { ...base, level: Level.Warn, message: `Stream ${s.name}: replica ${lagging.map((p) => `${p.name} (${count(p.lag)} operations behind)`).join(", ")} not current (leader ${cluster.leader}).` };
+  }
+  return { ...base, level: Level.Ok, message: `Stream ${s.name}: leader ${cluster.leader}, ${cluster.peers.length} replica(s) current.` };
+}
+
+function consumerChecks(c: Omit<ConsumerView, "level">, { thresholds: t, members }: RuleInput): Check[] {
+  const who = `Consumer ${c.name}${c.member ? ` of ${memberLabel(c.member, members)}` : ""} on ${c.stream}`;
+  const base = { stream: c.stream, consumer: c.name, ...(c.member ? { member: c.member } : {}) };
+
+  const lagLevel = levelFor(c.pending, t.consumerPending);
+  const pace = c.catchUpRate === undefined ? "" : c.catchUpRate > 0
+    ? `, catching up at ${rate(c.catchUpRate)}${c.etaSeconds !== undefined ? ` (about ${seconds(c.etaSeconds)} to go)` : ""}`
+    : c.catchUpRate < 0 ? `, falling behind by ${rate(-c.catchUpRate)}` : "";
+  const lag: Check = lagLevel === Level.Ok
+    ? { ...base, rule: Rule.ConsumerLag, level: lagLevel, value: c.pending, message: `${who} is keeping up (${count(c.pending)} pending).` }
+    : { ...base, rule: Rule.ConsumerLag, level: lagLevel, value: c.pending, message: `${who} is ${count(c.pending)} messages behind (warn at ${count(t.consumerPending.warn)}, critical at ${count(t.consumerPending.critical)})${pace}.` };
+
+  const ratio = c.maxAckPending > 0 ? c.ackPending / c.maxAckPending : 0;
+  const ackLevel = levelFor(ratio, t.ackPendingRatio);
+  const ack: Check = { ...base, rule: Rule.AckPending, level: ackLevel, value: ratio, message: ackLevel === Level.Ok
+    ? `${who} has ${count(c.ackPending)} deliveries awaiting acknowledgement.`
+    : `${who} has ${count(c.ackPending)} of at most ${count(c.maxAckPending)} deliveries unacknowledged (${percent(ratio)}): the server stops delivering at the limit; its handler is slow or stuck.` };
+
+  const stallLevel = levelFor(c.stalledSeconds, t.stalledSeconds);
+  const stall: Check = { ...base, rule: Rule.ConsumerStalled, level: stallLevel, value: c.stalledSeconds, message: stallLevel === Level.Ok
+    ? `${who} is making progress.`
+    : `${who} has acknowledged nothing for ${seconds(c.stalledSeconds)} with ${count(c.backlog)} message(s) waiting (warn at ${seconds(t.stalledSeconds.warn)}, critical at ${seconds(t.stalledSeconds.critical)}): is its subscriber running?` };
+  return [lag, ack, stall];
+}
+
+function quarantineCheck({ quarantine: q, thresholds: t, members }: RuleInput): Check {
+  const level = levelFor(q.lastMinute, t.quarantinePerMinute);
+  const member = q.topOrigin && q.topOrigin !== "unknown" ? q.topOrigin : undefined;
+  const most = q.topReason ? `, most as ${q.topReason}${member ? ` claiming to come from ${memberLabel(member, members)}` : ""}` : "";
+  return {
+    rule: Rule.QuarantineRate, level, value: q.lastMinute, ...(member ? { member } : {}),
+    message: level === Level.Ok
+      ? `${count(q.lastMinute)} message(s) quarantined in the last minute${most}.`
+      : `${count(q.lastMinute)} messages quarantined in the last minute (warn at ${count(t.quarantinePerMinute.warn)}, critical at ${count(t.quarantinePerMinute.critical)})${most}: forgeries, a broken publisher or a revoked key?`,
+  };
+}
+
+function advisoryChecks({ advisories, now, thresholds }: RuleInput): Check[] {
+  const windowMs = thresholds.advisoryWindowSeconds * 1000;
+  const recent = advisories.latest.filter((a) => now - a.at <= windowMs);
+  const checks: Check[] = [];
+  const groups = groupBy(recent.filter((a) => a.kind === AdvisoryKind.MaxDeliver), (a) => `${a.stream}/${a.consumer}`);
+  for (const events of groups.values()) {
+    const a = events[0]!;
+    checks.push({ rule: Rule.MaxDeliveries, level: Level.Warn, ...(a.stream ? { stream: a.stream } : {}), ...(a.consumer ? { consumer: a.consumer } : {}), value: events.length,
+      message: `Consumer ${a.consumer ?? "?"} on ${a.stream ?? "?"} gave up on ${events.length} message(s) after the maximum deliveries in the last ${seconds(thresholds.advisoryWindowSeconds)}.` });
+  }
+  for (const a of recent.filter((e) => e.kind === AdvisoryKind.StreamQuorumLost || e.kind === AdvisoryKind.ConsumerQuorumLost)) {
+    checks.push({ rule: Rule.QuorumLost, level: Level.Critical, ...(a.stream ? { stream: a.stream } : {}), ...(a.consumer ? { consumer: a.consumer } : {}),
+      message: `${a.consumer ? `Consumer ${a.consumer} on stream` : "Stream"} ${a.stream ?? "?"} lost its quorum at ${a.time}: its replicas cannot agree until enough of them are back.` });
+  }
+  return checks;
+}
+
+function groupBy(events: AdvisoryEvent[], key: (e: AdvisoryEvent) => string): Map<string, AdvisoryEvent[]> {
+  const map = new Map<string, AdvisoryEvent[]>();
+  for (const e of events) map.set(key(e), [...(map.get(key(e)) ?? []), e]);
+  return map;
+}
+
+/** "France (fr)": the English name in sentences; the dashboard shows the native name beside it. */
+export function memberLabel(code: string, members: readonly MemberName[]): string {
+  const m = members.find((x) => x.code === code);
+  return m ? `${m.en} (${code})` : code;
+}
+
+const number = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
+function count(n: number): string {
+  return number.format(n);
+}
+function percent(ratio: number): string {
+  return `${Math.round(ratio * 100)}%`;
+}
+function rate(perSecond: number): string {
+  return `${number.format(perSecond)} msg/s`;
+}
+function bytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  return `${number.format(n)} ${units[i]}`;
+}
+/** 45 s, 3 min, 2 h: a duration as people say it. */
+export function seconds(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${number.format(s / 3600)} h`;
+}

@@ -1,0 +1,41 @@
+import { findKey, ms } from "./helpers.js";
+import type { GovState, MemberStatus, MemberView } from "./types.js";
+import type { KeyEntry } from "./types.js";
+
+/** What the fold says of a kid at a receive time; mirrors KeyLookup without the imported key. */
+export type KeyStatusAt =
+  | { readonly status: "active"; readonly member: string; readonly entry: KeyEntry }
+  | { readonly status: "unknown" }
+  | { readonly status: "revoked"; readonly member: string }
+  | { readonly status: "inactive"; readonly member: string };
+
+export const SECRETARIAT_ORIGIN = "sec";
+
+/** A member's status at a time: the last change at or before it (none yet: not a member). */
+export function memberStatusAt(member: MemberView, atMs: number): MemberStatus | undefined {
+  let status: MemberStatus | undefined;
+  for (const change of member.history) {
+    if (ms(change.since) <= atMs) status = change.status;
+    else break;
+  }
+  return status;
+}
+
+/**
+ * Check 4 of the protocol against the fold: a key not yet valid at `at` is unknown; one revoked
+ * or rotated out at or before `at` is revoked; a member not active at `at` is inactive. The
+ * secretariat is never inactive.
+ */
+export function keyStatusAt(state: Readonly<GovState>, kid: string, atMs: number): KeyStatusAt {
+  const found = findKey(state, kid);
+  if (!found) return { status: "unknown" };
+  const { ring, entry } = found;
+  if (ms(entry.validFrom) > atMs) return { status: "unknown" };
+  const endedAt = [entry.revokedAt, entry.supersededAt].filter((t) => t !== undefined).map(ms);
+  if (endedAt.some((t) => t <= atMs)) return { status: "revoked", member: ring.origin };
+  if (ring.origin !== SECRETARIAT_ORIGIN) {
+    const member = state.members[ring.origin];
+    if (!member || memberStatusAt(member, atMs) !== "active") return { status: "inactive", member: ring.origin };
+  }
+  return { status: "active", member: ring.origin, entry };
+}

@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectSubscriberCrashHandledOnce } from "./scenarios/expectations.js";
+import { runSubscriberCrash } from "./scenarios/subscriber-crash.js";
+import { recordResult } from "./scenarios/summary.js";
+import { clusterConfig, FAULT_SUBSCRIBER, startWorld, type FaultWorld } from "./scenarios/world.js";
+
+let world: FaultWorld;
+beforeAll(async () => {
+  world = await startWorld(clusterConfig({ subscriber: FAULT_SUBSCRIBER }));
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+describe("cluster faults - case 4: a subscriber killed mid-handler", () => {
+  it("subscriber crash - the message in hand is redelivered to the next process and handled to the end exactly once, like every other", async () => {
+    const report = await runSubscriberCrash(world, { messages: 200 });
+    recordResult({
+      case: "4 kill -9 subscriber mid-handler", messages: report.messages, lost: report.messages - report.completions.size,
+      duplicated: [...report.completions.values()].filter((n) => n > 1).length, recoveryMs: report.recoveryMs,
+      note: `interrupted message redelivered (delivery ${Math.max(...report.starts.filter(([id]) => id === report.interrupted).map(([, n]) => n))})`,
+    });
+    expectSubscriberCrashHandledOnce(report);
+  });
+});

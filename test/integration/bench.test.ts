@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+/** A rate, a time, a ratio: present, finite and positive. Never compared with a speed. */
+function expectSane(value: unknown, what: string): void {
+  expect(typeof value, what).toBe("number");
+  expect(Number.isFinite(value), `${what} is finite`).toBe(true);
+  expect(value as number, what).toBeGreaterThan(0);
+}
+
+describe("bench - npm run bench --quick", () => {
+  it("bench - the quick run starts its own nats-server, runs every workload and writes sane numbers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "alliance-bench-test-"));
+    try {
+      const out = join(dir, "latest.json");
+      const { stdout } = await run("npx", ["tsx", "bench/run.ts", "--quick", "--out", out], { timeout: 150_000, env: { ...process.env, LOG_LEVEL: "error" } });
+      expect(stdout).toContain("secure/raw");
+      expect(stdout).toContain(out);
+
+      const result = JSON.parse(readFileSync(out, "utf8"));
+      const { throughput, latency, rebuild } = result.summary;
+      for (const phase of ["publish", "consume", "endToEnd"]) {
+        for (const workload of ["raw", "secure"]) {
+          expectSane(throughput[workload][phase].msgsPerSec, `${workload} ${phase} msg/s`);
+          expectSane(throughput[workload][phase].cpuUsPerMsg.total, `${workload} ${phase} CPU per message`);
+          expectSane(throughput[workload][phase].clientPeakRssMiB, `${workload} ${phase} peak memory`);
+        }
+        expectSane(throughput.ratio[phase], `${phase} secure/raw`);
+      }
+      expect(latency.length).toBeGreaterThan(0);
+      for (const point of latency) {
+        for (const workload of ["raw", "secure"]) {
+          const l = point[workload];
+          for (const key of ["p50Ms", "p99Ms", "maxMs"]) expectSane(l[key], `${workload} ${key} at ${point.rate}/s`);
+          expect(l.p50Ms).toBeLessThanOrEqual(l.p99Ms);
+          expect(l.p99Ms).toBeLessThanOrEqual(l.maxMs);
+        }
+      }
+      for (const reading of ["raw", "parse", "secure", "ratio"]) expectSane(rebuild[reading], `rebuild ${reading}`);
+      expect(result.rounds.throughput.secure).toHaveLength(result.settings.rounds);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

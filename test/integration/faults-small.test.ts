@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { expectLeaderKillClean, expectPoisonQuarantined, expectSubscriberCrashHandledOnce } from "../faults/scenarios/expectations.js";
+import { runLeaderKill } from "../faults/scenarios/leader-kill.js";
+import { runPoison } from "../faults/scenarios/poison.js";
+import { runSubscriberCrash } from "../faults/scenarios/subscriber-crash.js";
+import { clusterConfig, FAULT_SUBSCRIBER, startWorld, type FaultWorld } from "../faults/scenarios/world.js";
+
+/**
+ * Cases 1, 4 and 6 of the fault suite in a small size, on a real 3-node cluster, for `npm test`;
+ * `npm run test:faults` runs all seven cases at full size (test/faults/).
+ */
+let world: FaultWorld;
+beforeAll(async () => {
+  world = await startWorld(clusterConfig({ subscriber: FAULT_SUBSCRIBER }));
+}, 120_000);
+afterAll(async () => {
+  await world?.close();
+});
+
+describe("cluster faults (small) - a 3-node cluster with 3 replicas from config", () => {
+  it("leader kill - 300 signed publishes through a kill -9 of the stream leader: none lost, none stored or handled twice, order kept", async () => {
+    const report = await runLeaderKill(world, { publishers: ["fr", "es"], perPublisher: 150, kills: 1 });
+    expectLeaderKillClean(report, { messages: 300, kills: 1 });
+  }, 180_000);
+
+  it("subscriber crash - a subscriber process killed mid-handler: the message is redelivered and handled exactly once", async () => {
+    expectSubscriberCrashHandledOnce(await runSubscriberCrash(world, { messages: 30 }));
+  }, 180_000);
+
+  it("poison - exactly max-deliver attempts with backoff, then quarantine, and the consumer goes on", async () => {
+    expectPoisonQuarantined(await runPoison(world, { others: 20 }), world.config.subscriber);
+  }, 120_000);
+});

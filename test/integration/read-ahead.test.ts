@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Bus } from "../../services/bus/bus.js";
+import { loadConfig, parseConfig } from "../../services/bus/config.js";
+import { memoryProcessedRecord, type ProcessedRecord } from "../../services/bus/idempotency.js";
+import { createPublisher } from "../../services/bus/publisher.js";
+import { Reason } from "../../services/bus/reasons.js";
+import { signEvent } from "../../services/bus/sign.js";
+import { provisionStreams } from "../../services/bus/streams.js";
+import { subscribe, type Rejection } from "../../services/bus/subscriber.js";
+import { StreamName } from "../../services/bus/subjects.js";
+import { createVerifier } from "../../services/bus/verify.js";
+import { waitFor } from "../helpers/collect.js";
+import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
+import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
+
+const base = loadConfig();
+const config = parseConfig({ ...base, subscriber: { ...base.subscriber, ackWaitSeconds: 1, backoffSeconds: [0.2] } });
+const members = await makeMembers(["fr", "es"]);
+const verify = createVerifier({ bounds: config.bounds, directory: members.directory });
+const bulletin = { channel: "crime" as const, kind: "bulletin", tlp: "AMBER" as const, lang: "fr" as const };
+
+let server: TestServer;
+let bus: Bus;
+beforeAll(async () => {
+  server = await startTestServer();
+  bus = await openTestBus(server.url, config);
+});
+afterAll(async () => {
+  await bus?.close();
+  await server?.stop();
+});
+
+describe("subscriber read-ahead - verification runs ahead, the handler does not", () => {
+  it("read-ahead - two publishers' messages reach the handler one at a time, each publisher's in its order", async () => {
+    const seen: { source: string; id: string }[] = [];
+    let inHandler = 0;
+    let overlapped = false;
+    await using _sub = await subscribe({
+      js: bus.js, jsm: bus.jsm, verify, log: testLog,
+      consumer: { stream: StreamName.crime, durable: "ra-order", startFrom: "all", settings: config.subscriber },
+      processed: async () => memoryProcessedRecord(),
+      handler: async (event) => {
+        if (++inHandler > 1) overlapped = true;
+        await sleep(Math.random() < 0.1 ? 3 : 0);
+        seen.push({ source: event.source, id: event.id });
+        inHandler--;
+      },
+    });
+    const sent: Record<string, string[]> = { fr: [], es: [] };
+    for (const origin of ["fr", "es"] as const) {
+      const publisher = createPublisher({ js: bus.js, signer: members.signers[origin]!, bounds: config.bounds, log: testLog });
+      // Each publisher sends in order (a publisher awaits its acks); the two interleave.
+      void (async () => {
+        for (let i = 0; i < 150; i++) sent[origin]!.push((await publisher.publish({ ...bulletin, data: sampleCrimeBulletin() })).id);
+      })();
+    }
+    await waitFor("300 handled messages", () => seen.length === 300, 60_000);
+    expect(overlapped).toBe(false);
+    for (const origin of ["fr", "es"]) expect(seen.filter((e) => e.source === origin).map((e) => e.id)).toEqual(sent[origin]);
+  });
+
+  it("read-ahead - a replay stored at a new position and read in the same window as the original is handled once", async () => {
+    // Both copies are in the stream before the consumer starts, so both are looked up before either
+    // is recorded: only the in-process window can tell the second one is a duplicate.
+    await provisionStreams(bus.jsm, { ...config.bounds, duplicateWindowSeconds: 2 }, testLog);
+    try {
+      const fr = members.signers.fr!;
+      const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
+      const publisher = createPublisher({ js: bus.js, signer: fr, bounds: config.bounds, log: testLog });
+      const first = await publisher.send(message);
+      await sleep(2_500);
+      const second = await publisher.send(message);
+      expect(second.seq).toBeGreaterThan(first.seq);
+
+      const runs: number[] = [];
+      const rejected: Rejection[] = [];
+      await using _sub = await subscribe({
+        js: bus.js, jsm: bus.jsm, verify, log: testLog, onRejected: (r) => void rejected.push(r),
+        consumer: { stream: StreamName.crime, durable: "ra-replay", startFrom: "all", settings: config.subscriber, filterSubject: message.subject },
+        processed: async () => memoryProcessedRecord(),
+        handler: async (_event, ctx) => {
+          if (ctx.seq === first.seq || ctx.seq === second.seq) runs.push(ctx.seq);
+          // The original's handler takes a while: the replay is read and looked up meanwhile.
+          if (ctx.seq === first.seq) await sleep(200);
+        },
+      });
+      await waitFor("the replay in quarantine", () => rejected.some((r) => r.seq === second.seq), 15_000);
+      expect(runs).toEqual([first.seq]);
+      expect(rejected.find((r) => r.seq === second.seq)?.reason).toBe(Reason.Duplicate);
+    } finally {
+      await provisionStreams(bus.jsm, config.bounds, testLog);
+    }
+  });
+
+  it("read-ahead - a message redelivered while its record is still being written is acked once stored, never handled again", async () => {
+    const memory = memoryProcessedRecord();
+    const writes: string[] = [];
+    // A record store slower than the ack wait (1 s): the server redelivers before the ack can go.
+    const slow: ProcessedRecord = {
+      has: (id) => memory.has(id),
+      handledAt: (id) => memory.handledAt(id),
+      add: async (id, at) => {
+        writes.push(id);
+        await sleep(1_600);
+        await memory.add(id, at);
+      },
+    };
+    let runs = 0;
+    await using sub = await subscribe({
+      js: bus.js, jsm: bus.jsm, verify, log: testLog,
+      consumer: { stream: StreamName.border, durable: "ra-slow-record", startFrom: "new", settings: config.subscriber },
+      processed: async () => slow,
+      handler: async () => void runs++,
+    });
+    const border = (await import("../../services/demo/scenario.js")).demoScenario.find((m) => m.channel === "border" && m.kind === "bulletin")!;
+    const publisher = createPublisher({ js: bus.js, signer: members.signers.fr!, bounds: config.bounds, log: testLog });
+    await publisher.publish({ channel: "border", kind: "bulletin", tlp: "GREEN", lang: "fr", data: border.data });
+    await waitFor("a redelivery", async () => (await bus.jsm.consumers.info(StreamName.border, sub.consumerName)).num_redelivered > 0, 10_000);
+    await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.border, sub.consumerName)).num_ack_pending === 0, 15_000);
+    expect(runs).toBe(1);
+    expect(writes.length).toBe(1);
+  });
+});
