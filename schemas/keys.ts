@@ -1,3 +1,4 @@
+import sodium from "sodium-native";
 import { z } from "zod";
 import { Kid } from "./protocol.js";
 
@@ -7,7 +8,12 @@ const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, "base64url");
 export const PublicJwk = z.strictObject({
   kty: z.literal("OKP"),
   crv: z.literal("Ed25519"),
-  x: base64url.length(43),
+  x: base64url
+    .length(43)
+    // A small-order or non-canonical point lets forged signatures verify in lenient libraries
+    // (OpenSSL among them): such a key never enters a directory.
+    .refine((x) => sodium.crypto_core_ed25519_is_valid_point(Buffer.from(x, "base64url")), "not a valid Ed25519 public key (small-order or non-canonical point)")
+    .describe("The 32-byte public key, base64url; a point of small order or a non-canonical encoding is refused."),
   kid: Kid,
   alg: z.literal("EdDSA"),
   use: z.literal("sig").optional(),

@@ -90,3 +90,16 @@ describe("safe-json - bounds before parsing", () => {
     expect(parseJsonSafely(bytes('{"a":1,"a":1}'), 4).ok).toBe(false);
   });
 });
+
+describe("directory - weak keys", () => {
+  it("directory - a small-order public key is refused at load, naming the field", async () => {
+    const directory = JSON.parse(readFileSync(join(dir, "directory.json"), "utf8"));
+    // The identity point (small order): with it, lenient verifiers accept forged signatures.
+    const identity = Buffer.alloc(32);
+    identity[0] = 1;
+    const weak = { ...directory.keys[0], x: identity.toString("base64url") };
+    const file = join(dir, "weak-directory.json");
+    writeFileSync(file, JSON.stringify({ keys: [weak] }));
+    await expect(StaticKeyDirectory.fromFile(file)).rejects.toMatchObject({ code: ErrorCode.DirectoryInvalid, message: expect.stringContaining("keys[0].x") });
+  });
+});
