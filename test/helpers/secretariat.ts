@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { loadConfig } from "../../services/bus/config.js";
 import { applyEvent, commit } from "../../services/secretariat/state/apply.js";
 import { foundingState } from "../../services/secretariat/state/initial.js";
@@ -16,9 +16,10 @@ import type { KeyDirectory } from "../../services/bus/directory.js";
 import { createVerifier, type Verdict } from "../../services/bus/verify.js";
 import { readStream } from "../../services/bus/read-stream.js";
 
-/** A well-formed public JWK for pure tests, which never verify a signature. */
+/** A valid public JWK whose private half is thrown away: for tests that never verify its signatures. */
 export function fakeJwk(origin: string, keyId = randomBytes(3).toString("hex")): PublicJwk {
-  return { kty: "OKP", crv: "Ed25519", x: randomBytes(32).toString("base64url"), kid: `${origin}:${keyId}`, alg: "EdDSA" };
+  const x = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!;
+  return { kty: "OKP", crv: "Ed25519", x, kid: `${origin}:${keyId}`, alg: "EdDSA" };
 }
 
 export const FOUNDERS = ["ae", "bh", "ma", "fr", "it", "es", "sn"] as const;
