@@ -1,4 +1,5 @@
-import { execFile, spawn } from "node:child_process";
+import { ALLIANCE_BIN, runAlliance } from "../helpers/cli.js";
+import { execFile } from "node:child_process";
 import { sign as edSign, createPrivateKey, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,6 @@ import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, type TestServer } from "../helpers/nats.js";
 
 const run = promisify(execFile);
-const BIN = join(import.meta.dirname, "../../bin/alliance.js");
 
 let server: TestServer;
 let bus: Bus;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   bus = await openTestBus(server.url);
   dir = mkdtempSync(join(tmpdir(), "alliance-cli-"));
   env = { ...process.env, NATS_URL: server.url, ALLIANCE_DIRECTORY: join(dir, "keys/directory.json"), LOG_LEVEL: "warn", LOG_PRETTY: "false" };
-  await run("node", [BIN, "keys", "init", "--out", join(dir, "keys"), "--members", "fr,es,ma"], { env });
+  await run("node", [ALLIANCE_BIN, "keys", "init", "--out", join(dir, "keys"), "--members", "fr,es,ma"], { env });
 });
 afterAll(async () => {
   await bus?.close();
@@ -33,14 +33,7 @@ afterAll(async () => {
 });
 
 function alliance(args: string[], input?: string) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn("node", [BIN, ...args], { env });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
+  return runAlliance(args, { env, ...(input !== undefined ? { input } : {}) });
 }
 
 /** Signs per docs/protocol.md with node:crypto alone: no jose, no code of ours. */

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runAlliance } from "../helpers/cli.js";
 import { readFileSync, statSync } from "node:fs";
 import { connect as tcpConnect } from "node:net";
 import { join } from "node:path";
@@ -285,14 +285,8 @@ describe("identity - admission", () => {
 });
 
 describe("identity - the alliance command", () => {
-  const BIN = join(import.meta.dirname, "../../bin/alliance.js");
   function alliance(args: string[], env: Record<string, string>) {
-    return new Promise<{ code: number; stderr: string }>((resolve) => {
-      const child = spawn("node", [BIN, ...args], { env: { ...process.env, NATS_URL: secure.url, LOG_LEVEL: "warn", LOG_PRETTY: "false", ...env }, stdio: ["ignore", "ignore", "pipe"] });
-      let stderr = "";
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, stderr }));
-    });
+    return runAlliance(args, { env: { ...process.env, NATS_URL: secure.url, LOG_LEVEL: "warn", LOG_PRETTY: "false", ...env } });
   }
 
   it("cli - connects with NATS_CREDS and NATS_CA, and says why it was refused", async () => {

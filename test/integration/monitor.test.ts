@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runAlliance } from "../helpers/cli.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +23,6 @@ import { openTestBus, startTestServer, testLog, type TestServer } from "../helpe
 import { startSecureTestServer } from "../helpers/secure-nats.js";
 import { ADMIN_IDENTITY, MONITOR_IDENTITY } from "../../services/identity/identities.js";
 
-const BIN = join(import.meta.dirname, "../../bin/alliance.js");
 const config = monitorTestConfig(
   // A wide warn window: on a loaded machine a sample can come late, and warn must be seen before critical.
   { stalledSeconds: { warn: 2, critical: 8 }, quarantinePerMinute: { warn: 5, critical: 1000 } },
@@ -57,13 +56,7 @@ afterAll(async () => {
 });
 
 function alliance(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn("node", [BIN, "--config", join(dir, "alliance.json"), ...args], { env: { ...process.env, NATS_URL: server.url, LOG_LEVEL: "warn", LOG_PRETTY: "false" } });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runAlliance(["--config", join(dir, "alliance.json"), ...args], { env: { ...process.env, NATS_URL: server.url, LOG_LEVEL: "warn", LOG_PRETTY: "false" } });
 }
 
 const readyz = () => getJson<{ status: string; checks: { level: string; rule: string; message: string }[] }>(new URL("readyz", url).href);

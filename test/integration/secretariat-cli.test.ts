@@ -1,3 +1,4 @@
+import { ALLIANCE_BIN, runAlliance } from "../helpers/cli.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,6 @@ import { waitFor } from "../helpers/collect.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
 import { FOUNDERS, publishGov } from "../helpers/secretariat.js";
 
-const BIN = join(import.meta.dirname, "../../bin/alliance.js");
 const config = loadConfig();
 
 let server: TestServer;
@@ -23,17 +23,11 @@ let env: NodeJS.ProcessEnv;
 let service: ChildProcess | undefined;
 
 function alliance(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn("node", [BIN, ...args], { env });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runAlliance(args, { env });
 }
 
 function startService(): ChildProcess {
-  const child = spawn("node", [BIN, "secretariat", "run", "--key", join(dir, "keys/sec.jwk")], { env, stdio: "ignore" });
+  const child = spawn("node", [ALLIANCE_BIN, "secretariat", "run", "--key", join(dir, "keys/sec.jwk")], { env, stdio: "ignore" });
   service = child;
   return child;
 }

@@ -1,0 +1,23 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+
+/** The `alliance` command as `npm ci` installs it. */
+export const ALLIANCE_BIN = join(import.meta.dirname, "../../bin/alliance.js");
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `alliance <args>` as its own process, with `input` on standard input, and collects its output. */
+export function runAlliance(args: readonly string[], options: { env: NodeJS.ProcessEnv; input?: string }): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn("node", [ALLIANCE_BIN, ...args], { env: options.env });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
