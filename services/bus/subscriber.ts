@@ -215,10 +215,13 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
     msg.nak(delaySeconds * 1000);
     return;
   }
-  // The record is stored before the ack, as ever; the next message's handler need not wait for it.
+  // The record is stored before the ack, and before the next handler starts: a crash during the
+  // next handler must find this one recorded, or its redelivery would run this handler twice.
+  // The ack itself goes out with the next batch of writes.
   const recorded = deps.together(() => deps.processed.add(event.id, position));
   deps.handled.handled(event.id, position, recorded);
   settle(recorded, msg, deps, mlog);
+  await recorded.catch(() => undefined);
 }
 
 /** Acks once `recorded` is stored; if it cannot be, naks so that the message comes back. */
