@@ -18,6 +18,8 @@ import { rawBody } from "./payload.js";
 import { rawWorkload, secureWorkload, type Workload, type WorkloadName } from "./workloads.js";
 
 const DEFAULT_OUT = fileURLToPath(new URL("./results/latest.json", import.meta.url));
+/** A smoke run's numbers are not results: they never replace the measured ones. */
+const QUICK_OUT = fileURLToPath(new URL("./results/quick.json", import.meta.url));
 
 const { values: args } = parseArgs({
   options: {
@@ -53,7 +55,7 @@ const settings = Object.freeze({
   latencySeconds: positiveInt("latency-seconds", args["latency-seconds"], quick ? 1 : 6),
   rebuildEvents: positiveInt("rebuild-events", args["rebuild-events"], quick ? 500 : 100_000),
   only: new Set((args.only ?? "crypto,throughput,latency,rebuild").split(",")),
-  out: resolve(args.out ?? DEFAULT_OUT),
+  out: resolve(args.out ?? (quick ? QUICK_OUT : DEFAULT_OUT)),
 });
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const timeoutMs = Math.max(120_000, settings.messages * 10);
