@@ -5,6 +5,7 @@ import type { Logger } from "./logger.js";
 export type { NatsConnection };
 
 export interface ConnectSettings {
+  /** One URL, a list, or a comma-separated list ("nats://n1:4222,nats://n2:4222"), as NATS_URL may hold. */
   readonly servers: string | string[];
   readonly name: string;
   /** Extra client options (credentials, TLS) from the caller's config. */
@@ -19,7 +20,8 @@ export async function connectBus({ servers, name, options }: ConnectSettings, lo
   let nc: NatsConnection;
   try {
     nc = await connect({
-      servers,
+      // Every node of a cluster, so that a client starting while one node is down reaches another.
+      servers: serverList(servers),
       name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
@@ -37,6 +39,11 @@ export async function connectBus({ servers, name, options }: ConnectSettings, lo
   log.info({ server: nc.getServer() }, "connected to NATS");
   void watchStatus(nc, log);
   return nc;
+}
+
+/** The servers as a list: NATS_URL may name every node of a cluster, separated by commas. */
+export function serverList(servers: string | string[]): string[] {
+  return (typeof servers === "string" ? servers.split(",") : servers).map((s) => s.trim()).filter(Boolean);
 }
 
 async function watchStatus(nc: NatsConnection, log: Logger): Promise<void> {

@@ -2,6 +2,7 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstrea
 import type { AllianceEvent } from "../../schemas/envelope.js";
 import { createCoalescer, type Coalescer } from "./coalesce.js";
 import { ensureConsumer, type ConsumerSpec } from "./consumer.js";
+import { openConsumerSession } from "./consumer-session.js";
 import { HandledWindow } from "./handled-window.js";
 import { streamPosition, type ProcessedRecord } from "./idempotency.js";
 import type { Logger } from "./logger.js";
@@ -73,31 +74,9 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
   const { js, jsm, consumer: spec, log } = deps;
   const consumerName = await ensureConsumer(jsm, spec);
   const processed = await deps.processed(consumerName);
-  const consumer = await js.consumers.get(spec.stream, consumerName);
-  const messages = await consumer.consume({ max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
   const slog = log.child({ stream: spec.stream, consumer: consumerName });
-
-  // Missed heartbeats mean the consumer's leader died, an election is under way, or the consumer is
-  // gone: make sure it exists (a durable keeps its position), then the client pulls again by itself.
-  let repairing = false;
-  const repair = async () => {
-    if (repairing) return;
-    repairing = true;
-    await ensureConsumer(jsm, spec).catch((err: unknown) => slog.error({ err }, "could not recreate consumer"));
-    repairing = false;
-  };
-  void (async () => {
-    for await (const status of messages.status()) {
-      if (status.type === "heartbeats_missed") {
-        slog.warn({ count: status.count }, "consumer heartbeats missed");
-        if (spec.durable) await repair();
-      }
-      if (status.type === "consumer_deleted" || status.type === "consumer_not_found") {
-        slog.warn({ status: status.type }, "consumer lost, recreating it");
-        await repair();
-      }
-    }
-  })();
+  // Survives node failures: a session that stops getting heartbeats is replaced (consumer-session.ts).
+  const messages = await openConsumerSession({ js, jsm, spec, name: consumerName, log: slog }, { max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
 
   const depth = Math.max(1, deps.readAhead ?? DEFAULT_READ_AHEAD);
   const pdeps: ProcessDeps = { ...deps, processed, consumerName, log: slog, handled: new HandledWindow(depth), settling: new Set(), together: createCoalescer() };

@@ -16,7 +16,9 @@ describe("cluster faults - case 2: kill -9 of all three nodes", () => {
     const report = await runFullRestart(world, { publishers: ["fr", "es"], perPublisher: 1_000 });
     recordResult({
       case: "2 kill -9 all nodes, restart", messages: report.messages, lost: report.lost.length, duplicated: report.duplicated.length,
-      recoveryMs: report.recoveryMs, note: `${report.ackedAtCrash} acked before the crash; consumers back: ${report.consumers.filter((c) => c.after).length}/${report.consumers.length}`,
+      recoveryMs: report.recoveryMs,
+      note: `${report.ackedAtCrash} acked before the crash; consumers back: ${report.consumers.filter((c) => c.after).length}/${report.consumers.length}` +
+        `; ack floors ${report.consumers.map((c) => `${c.before.ackFloor}→${c.after?.ackFloor ?? "?"}`).join(", ")}`,
     });
     expect(report.unacked).toBe(0);
     expect(report.acked).toBeGreaterThan(report.ackedAtCrash);
@@ -28,10 +30,12 @@ describe("cluster faults - case 2: kill -9 of all three nodes", () => {
     expect(report.unhandled).toEqual([]);
     expect(report.handledTwice).toEqual([]);
     expect(report.rejected).toEqual([]);
+    // Every consumer is back with its settings. Its position may have moved back a little (acks
+    // its leader had not yet replicated die with every node at once): those messages come again,
+    // and the processed record acknowledges them without running the handler (handledTwice above).
     for (const consumer of report.consumers) {
       expect(consumer.after, `consumer ${consumer.name} after the restart`).toBeDefined();
       expect(consumer.after!.config).toBe(consumer.before.config);
-      expect(consumer.after!.ackFloor).toBeGreaterThanOrEqual(consumer.before.ackFloor);
     }
     // Every node's replica holds every message and knows both consumers.
     for (const replica of report.replicas) {

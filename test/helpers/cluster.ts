@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { JetStreamManager } from "@nats-io/jetstream";
 import { freePort, startNatsServer, type RunningNatsServer } from "../../services/natsd/server.js";
 
 /** How a node of the test cluster stands, as the harness last left it. */
@@ -76,13 +75,15 @@ export async function startCluster(size = 3): Promise<TestCluster> {
   };
   // A crashed test run must not leave servers behind: the exit hook is synchronous, so SIGKILL.
   process.once("exit", killAllNow);
-  try {
-    const servers = await Promise.all(plan.map(launch));
-    plan.forEach((n, i) => slots.push({ ...n, server: servers[i]!, state: "running" }));
-  } catch (err) {
+  const started = await Promise.allSettled(plan.map(launch));
+  started.forEach((result, i) => {
+    if (result.status === "fulfilled") slots.push({ ...plan[i]!, server: result.value, state: "running" });
+  });
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
     killAllNow();
     rmSync(dir, { recursive: true, force: true });
-    throw err;
+    throw failed.reason;
   }
 
   const slot = (name: string) => {
@@ -139,7 +140,12 @@ export async function startCluster(size = 3): Promise<TestCluster> {
     },
     [Symbol.asyncDispose]: () => cluster.stop(),
   };
-  await cluster.waitForMetaLeader();
+  try {
+    await cluster.waitForMetaLeader();
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
   return cluster;
 }
 
@@ -171,11 +177,18 @@ export interface ReplicaState {
   readonly firstSeq: number;
   readonly lastSeq: number;
   readonly consumers: string[];
+  /** The stream's leader as this node sees it. */
+  readonly leader?: string;
 }
 
 interface JszStreams {
   account_details?: {
-    stream_detail?: { name: string; state: { messages: number; first_seq: number; last_seq: number }; consumer_detail?: { name: string }[] }[];
+    stream_detail?: {
+      name: string;
+      state: { messages: number; first_seq: number; last_seq: number };
+      cluster?: { leader?: string };
+      consumer_detail?: { name: string }[];
+    }[];
   }[];
 }
 
@@ -187,6 +200,7 @@ async function replicaState(s: NodeSlot, stream: string): Promise<ReplicaState> 
   return {
     node: s.name, messages: found.state.messages, firstSeq: found.state.first_seq, lastSeq: found.state.last_seq,
     consumers: (found.consumer_detail ?? []).map((c) => c.name).sort(),
+    ...(found.cluster?.leader ? { leader: found.cluster.leader } : {}),
   };
 }
 
@@ -217,51 +231,4 @@ async function waitForMetaLeader(running: readonly NodeSlot[], timeoutMs: number
   }
 }
 
-/** The stream's current leader as the cluster reports it, or undefined during an election. */
-export async function streamLeader(jsm: JetStreamManager, stream: string): Promise<string | undefined> {
-  try {
-    const info = await jsm.streams.info(stream);
-    return info.cluster?.leader || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Waits until the stream has a leader (other than `not`, when given) and every replica it lists is
- * current: only then may the next fault be injected without costing the cluster its quorum.
- */
-export async function waitForStreamHealthy(jsm: JetStreamManager, stream: string, opts: { not?: string; replicas?: number; timeoutMs?: number } = {}): Promise<string> {
-  const { not, replicas = 3, timeoutMs = 90_000 } = opts;
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
-  for (;;) {
-    try {
-      const info = await jsm.streams.info(stream);
-      const leader = info.cluster?.leader;
-      const peers = info.cluster?.replicas ?? [];
-      const current = peers.filter((p) => p.current && !p.offline).length;
-      last = `leader ${leader ?? "none"}, ${current}/${peers.length} followers current`;
-      if (leader && leader !== not && peers.length === replicas - 1 && current === peers.length) return leader;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`stream ${stream} not healthy within ${timeoutMs} ms (${last})`);
-    await sleep(250);
-  }
-}
-
-/**
- * Waits until every running node's replica of the stream holds the same messages and sequences:
- * a fault must not leave one copy behind or, worse, ahead with entries the others never saw.
- */
-export async function waitForReplicasInSync(cluster: TestCluster, stream: string, timeoutMs = 60_000): Promise<ReplicaState[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const states = await cluster.replicaStates(stream).catch(() => [] as ReplicaState[]);
-    const [first] = states;
-    if (first && states.every((s) => s.messages === first.messages && s.firstSeq === first.firstSeq && s.lastSeq === first.lastSeq)) return states;
-    if (Date.now() > deadline) throw new Error(`replicas of ${stream} differ after ${timeoutMs} ms: ${JSON.stringify(states)}`);
-    await sleep(250);
-  }
-}
+export { divergentReplica, replaceReplica, streamLeader, waitForReplicasInSync, waitForStreamHealthy } from "./cluster-replicas.js";

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openBus } from "../../services/bus/bus.js";
 import { expectLeaderKillClean, expectPoisonQuarantined, expectSubscriberCrashHandledOnce } from "../faults/scenarios/expectations.js";
 import { runLeaderKill } from "../faults/scenarios/leader-kill.js";
 import { runPoison } from "../faults/scenarios/poison.js";
 import { runSubscriberCrash } from "../faults/scenarios/subscriber-crash.js";
 import { clusterConfig, FAULT_SUBSCRIBER, startWorld, type FaultWorld } from "../faults/scenarios/world.js";
+import { testLog } from "../helpers/nats.js";
 
 /**
  * Cases 1, 4 and 6 of the fault suite in a small size, on a real 3-node cluster, for `npm test`;
@@ -29,5 +31,25 @@ describe("cluster faults (small) - a 3-node cluster with 3 replicas from config"
 
   it("poison - exactly max-deliver attempts with backoff, then quarantine, and the consumer goes on", async () => {
     expectPoisonQuarantined(await runPoison(world, { others: 20 }), world.config.subscriber);
+  }, 120_000);
+});
+
+describe("cluster faults (small) - clients", () => {
+  it("connect - a comma-separated server list (as NATS_URL may hold) reaches the cluster while its first node is down", async () => {
+    const [first] = world.cluster.nodes;
+    await world.cluster.kill(first!.name);
+    try {
+      const bus = await openBus({ servers: world.cluster.urls.join(","), name: "faults-comma-list", config: world.config, log: testLog });
+      try {
+        expect(bus.nc.getServer()).not.toBe(`127.0.0.1:${first!.port}`);
+        // A round trip through the node it reached (a stream request could meet an election).
+        expect(await bus.nc.rtt()).toBeGreaterThanOrEqual(0);
+      } finally {
+        await bus.close();
+      }
+    } finally {
+      await world.cluster.restart(first!.name);
+      await world.cluster.waitForMetaLeader();
+    }
   }, 120_000);
 });

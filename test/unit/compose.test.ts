@@ -177,13 +177,13 @@ describe("docker-compose.yml", () => {
       expect(scalar(mapOf(mapOf(svc.get("depends_on"), top).get("streams-init"), top).get("condition"))).toBe("service_completed_successfully");
     });
 
-    it.each(["streams-init", "monitor", ...CHANNELS.map((c) => `tail-${c}`)])("%s waits for every node, talks to n1 and loads the production config", (name) => {
+    it.each(["streams-init", "monitor", ...CHANNELS.map((c) => `tail-${c}`)])("%s waits for every node, is given every node's URL and loads the production config", (name) => {
       const svc = service(name);
       const deps = mapOf(svc.get("depends_on"), top);
       for (const node of NODES) expect(scalar(mapOf(deps.get(node), top).get("condition")), `${name} → ${node}`).toBe("service_healthy");
 
       const env = mapOf(svc.get("environment"), top);
-      expect(scalar(env.get("NATS_URL"))).toBe("nats://n1:4222");
+      expect(scalar(env.get("NATS_URL"))).toBe("nats://n1:4222,nats://n2:4222,nats://n3:4222");
       const configPath = scalar(env.get("ALLIANCE_CONFIG"));
       expect(listOf(svc.get("volumes"))).toContainEqual(expect.stringMatching(new RegExp(`config/alliance\\.production\\.json:${escapeRegExp(configPath ?? "")}:ro$`)));
       expect(scalar(env.get("ALLIANCE_DIRECTORY"))).toBe("/run/secrets/alliance_directory");

@@ -64,26 +64,37 @@ export async function runFullRestart(world: FaultWorld, options: FullRestartOpti
     await publishSequence(publisher, code, options.perPublisher, crimeBulletin, ledger, () => !recovered);
   }));
 
-  await waitFor("a quarter of the messages acknowledged", () => ledger.acked.length >= total / 4, 300_000);
-  await waitFor("the idle desk handling its share", () => idleHandled.runs.size >= total / 8, 120_000);
-  await idleDesk.stop();
-  await waitFor("half of the messages acknowledged", () => ledger.acked.length >= total / 2, 300_000);
+  // Traffic, the idle desk's share, then every node killed at once and started again.
+  async function crashAll() {
+    await waitFor("a quarter of the messages acknowledged", () => ledger.acked.length >= total / 4, 300_000);
+    await waitFor("the idle desk handling its share", () => idleHandled.runs.size >= total / 8, 120_000);
+    await idleDesk.stop();
+    await waitFor("half of the messages acknowledged", () => ledger.acked.length >= total / 2, 300_000);
 
-  const consumersBefore = new Map<string, ConsumerInfo>();
-  for (const name of [RUNNING_DESK, IDLE_DESK]) consumersBefore.set(name, await admin.jsm.consumers.info(stream, name));
+    const consumersBefore = new Map<string, ConsumerInfo>();
+    for (const name of [RUNNING_DESK, IDLE_DESK]) consumersBefore.set(name, await admin.jsm.consumers.info(stream, name));
 
-  // All at once: no node gets the chance to flush, step down or hand anything over.
-  await Promise.all(cluster.nodes.map((n) => cluster.kill(n.name)));
-  const crashedAt = Date.now();
-  const ackedAtCrash = ledger.acked.length;
-  await sleep(1_000);
-  for (const n of cluster.nodes) await cluster.restart(n.name);
-  await cluster.waitForMetaLeader(120_000);
-  await waitFor("a publish acknowledged by the restarted cluster", () => ledger.acked.length > ackedAtCrash, 180_000);
-  const recoveryMs = Date.now() - crashedAt;
-  await waitFor("more publishes acknowledged by the restarted cluster", () => ledger.acked.length >= ackedAtCrash + total / 4, 180_000);
-  recovered = true;
-  await running;
+    // All at once: no node gets the chance to flush, step down or hand anything over.
+    await Promise.all(cluster.nodes.map((n) => cluster.kill(n.name)));
+    const crashedAt = Date.now();
+    const ackedAtCrash = ledger.acked.length;
+    await sleep(1_000);
+    for (const n of cluster.nodes) await cluster.restart(n.name);
+    await cluster.waitForMetaLeader(120_000);
+    await waitFor("a publish acknowledged by the restarted cluster", () => ledger.acked.length > ackedAtCrash, 180_000);
+    const recoveryMs = Date.now() - crashedAt;
+    await waitFor("more publishes acknowledged by the restarted cluster", () => ledger.acked.length >= ackedAtCrash + total / 4, 180_000);
+    return { consumersBefore, ackedAtCrash, recoveryMs };
+  }
+
+  let outcome: Awaited<ReturnType<typeof crashAll>>;
+  try {
+    outcome = await crashAll();
+  } finally {
+    recovered = true;
+    await running;
+  }
+  const { consumersBefore, ackedAtCrash, recoveryMs } = outcome;
 
   const consumers: ConsumerBeforeAfter[] = [];
   for (const [name, info] of consumersBefore) {

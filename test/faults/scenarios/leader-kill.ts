@@ -20,10 +20,10 @@ export interface LeaderKillReport extends Findings {
   readonly unacked: number;
   readonly retried: number;
   /**
-   * The leaders killed, in order, each replaced by another: how long until publishes were acknowledged
-   * again, and until the subscriber handled a message published after the kill.
+   * The leaders killed, in order, each replaced by another: when, how long until publishes were
+   * acknowledged again, and the subscriber's longest pause in handling after the kill.
    */
-  readonly killed: { leader: string; successor: string; recoveryMs: number; subscriberRecoveryMs: number }[];
+  readonly killed: { leader: string; successor: string; at: number; recoveryMs: number; subscriberPauseMs: number }[];
   readonly rejected: Rejection[];
   readonly stored: number;
   readonly replicas: ReplicaState[];
@@ -50,15 +50,16 @@ export async function runLeaderKill(world: FaultWorld, options: LeaderKillOption
   // Each publisher sends its share and, should the machine outpace the kills, goes on until the
   // last kill is done: a kill must meet publishes in flight, never an idle bus.
   let abandoned = false;
+  const progress = { issued: 0, recovering: false };
   const running = Promise.all(options.publishers.map(async (code) => {
     const publisher = await openPublisher(world, code);
-    await publishSequence(publisher, code, options.perPublisher, crimeBulletin, ledger, () => !abandoned && killed.length < options.kills);
+    await publishSequence(publisher, code, options.perPublisher, crimeBulletin, ledger, () => !abandoned && (progress.issued < options.kills || progress.recovering));
   }));
   let publishing = true;
   void running.finally(() => (publishing = false)).catch(() => undefined);
 
   try {
-    await killLeadersInTurn(world, options, { ledger, handled, killed, total, publishing: () => publishing });
+    await killLeadersInTurn(world, options, { ledger, killed, total, progress, publishing: () => publishing });
   } finally {
     abandoned = true;
     await running;
@@ -69,6 +70,8 @@ export async function runLeaderKill(world: FaultWorld, options: LeaderKillOption
   await waitFor("every acknowledged message handled", () => handled.handledAll(ids), 180_000).catch(() => undefined);
   await sleep(500); // a redelivery in flight would show up as a second run now, not after the audit
   await desk.stop();
+  const timeline = [...handled.firstAt.values()].sort((a, b) => a - b);
+  killed.forEach((kill, i) => (kill.subscriberPauseMs = longestPause(timeline, kill.at, killed[i + 1]?.at ?? Infinity)));
   const replicas = await waitForReplicasInSync(cluster, stream);
   const stored = await storedIds(admin, stream);
   return {
@@ -79,14 +82,15 @@ export async function runLeaderKill(world: FaultWorld, options: LeaderKillOption
 
 interface KillContext {
   readonly ledger: PublishLedger;
-  readonly handled: HandlerLedger;
   readonly killed: LeaderKillReport["killed"];
   readonly total: number;
+  /** Kills issued so far, and whether publishes have yet to be acknowledged again after the last. */
+  readonly progress: { issued: number; recovering: boolean };
   publishing(): boolean;
 }
 
 /** Kills the crime stream's leader `kills` times, spread over the run; each time restarts it once a successor leads. */
-async function killLeadersInTurn({ admin, cluster }: FaultWorld, options: LeaderKillOptions, { ledger, handled, killed, total, publishing }: KillContext): Promise<void> {
+async function killLeadersInTurn({ admin, cluster }: FaultWorld, options: LeaderKillOptions, { ledger, killed, total, progress, publishing }: KillContext): Promise<void> {
   const stream = StreamName.crime;
   for (let k = 1; k <= options.kills; k++) {
     // Spread the kills over the run: the k-th when k/(kills+1) of the messages are acknowledged.
@@ -95,19 +99,32 @@ async function killLeadersInTurn({ admin, cluster }: FaultWorld, options: Leader
     const leader = await waitForStreamHealthy(admin.jsm, stream);
     const ackedBefore = ledger.acked.length;
     const at = Date.now();
+    progress.recovering = true;
+    progress.issued++;
     await cluster.kill(leader);
     await waitFor("publishes acknowledged after the kill", () => !publishing() || ledger.acked.length > ackedBefore + options.publishers.length, 120_000);
     const recoveryMs = Date.now() - at;
+    progress.recovering = false;
     let successor: string | undefined;
     await waitFor("a new stream leader", async () => {
       successor = await streamLeader(admin.jsm, stream);
       return successor !== undefined && successor !== leader;
     }, 120_000);
-    const firstAfter = ledger.acked.find((a) => a.at > at);
-    await waitFor("the subscriber handling a message published after the kill", () => !firstAfter || handled.firstAt.has(firstAfter.id), 120_000);
-    const subscriberRecoveryMs = firstAfter ? handled.firstAt.get(firstAfter.id)! - at : 0;
-    killed.push({ leader, successor: successor!, recoveryMs, subscriberRecoveryMs });
+    killed.push({ leader, successor: successor!, at, recoveryMs, subscriberPauseMs: 0 });
     await cluster.restart(leader);
     await waitForStreamHealthy(admin.jsm, stream);
   }
+}
+
+/** The longest time without a first handling, from `from` on, within [from, until). */
+function longestPause(timeline: readonly number[], from: number, until: number): number {
+  let longest = 0;
+  let previous = from;
+  for (const t of timeline) {
+    if (t < from) continue;
+    if (t >= until) break;
+    longest = Math.max(longest, t - previous);
+    previous = t;
+  }
+  return longest;
 }

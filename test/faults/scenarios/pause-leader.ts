@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Rejection } from "../../../services/bus/subscriber.js";
 import { StreamName } from "../../../services/bus/subjects.js";
-import { streamLeader, waitForReplicasInSync, waitForStreamHealthy, type ReplicaState } from "../../helpers/cluster.js";
+import { divergentReplica, replaceReplica, waitForReplicasInSync, waitForStreamHealthy, type ReplicaState } from "../../helpers/cluster.js";
 import { waitFor } from "../../helpers/collect.js";
 import { crimeBulletin, openDesk, openPublisher } from "./desk.js";
 import { HandlerLedger, judge, publishSequence, PublishLedger, storedIds, type Findings } from "./ledger.js";
@@ -19,16 +19,19 @@ export interface PauseLeaderReport extends Findings {
   readonly acked: number;
   readonly unacked: number;
   readonly paused: string;
+  /** The leader the two running nodes elected while it was frozen. */
   readonly successor: string;
   /** From SIGSTOP to publishes acknowledged by the successor. */
   readonly recoveryMs: number;
   /** Acknowledgements received while the old leader was frozen, and after it woke. */
   readonly ackedWhilePaused: number;
   readonly ackedAfterResume: number;
-  /** Who leads after the old leader woke: never the old leader on a stale term. */
+  /** Who leads once all is settled (any node may, after a fresh election). */
   readonly leaderAfterResume: string;
   readonly replicas: ReplicaState[];
   readonly rejected: Rejection[];
+  /** The replica found diverged after the old leader woke (then replaced), with every node's state. */
+  readonly divergence?: { node: string; states: ReplicaState[] };
 }
 
 /**
@@ -54,27 +57,47 @@ export async function runPauseLeader(world: FaultWorld, options: PauseLeaderOpti
     await publishSequence(publisher, code, options.perPublisher, crimeBulletin, ledger, () => !settled);
   }));
 
-  await waitFor("a third of the messages acknowledged", () => ledger.acked.length >= total / 3, 300_000);
-  const paused = await waitForStreamHealthy(admin.jsm, stream);
-  const ackedAtPause = ledger.acked.length;
-  const pausedAt = Date.now();
-  cluster.pause(paused);
-  await waitFor("publishes acknowledged by a successor", () => ledger.acked.length > ackedAtPause + options.publishers.length, 120_000);
-  const recoveryMs = ledger.acked[ackedAtPause + options.publishers.length]!.at - pausedAt;
-  // The admin connection may sit on the frozen node: its answers come once it has failed over.
-  let successor: string | undefined;
-  await waitFor("the successor named by the cluster", async () => {
-    successor = await streamLeader(admin.jsm, stream);
-    return successor !== undefined && successor !== paused;
-  }, 120_000);
-  await sleep(options.holdAfterElectionMs);
-  const ackedAtResume = ledger.acked.length;
-  cluster.resume(paused);
+  // SIGSTOP the leader, wait for a successor to take publishes, hold, SIGCONT, let it settle.
+  async function freezeLeader() {
+    await waitFor("a third of the messages acknowledged", () => ledger.acked.length >= total / 3, 300_000);
+    const paused = await waitForStreamHealthy(admin.jsm, stream);
+    // Every node names it leader: the freeze must hit the leader, not a node an answer called one.
+    await waitFor("every node naming the same leader", async () => (await cluster.replicaStates(stream)).every((s) => s.leader === paused), 30_000);
+    const ackedAtPause = ledger.acked.length;
+    const pausedAt = Date.now();
+    cluster.pause(paused);
+    // Acknowledgements while the leader is frozen can only come from a successor: the election is over.
+    await waitFor("publishes acknowledged by a successor", () => ledger.acked.length > ackedAtPause + options.publishers.length, 120_000);
+    const recoveryMs = ledger.acked[ackedAtPause + options.publishers.length]!.at - pausedAt;
+    // And the two running nodes name that successor (asked over HTTP: no client waits on the frozen node).
+    let successor: string | undefined;
+    await waitFor("the running nodes naming a successor", async () => {
+      const seen = new Set((await cluster.replicaStates(stream)).map((s) => s.leader));
+      successor = seen.size === 1 ? [...seen][0] : undefined;
+      return successor !== undefined && successor !== paused;
+    }, 60_000);
+    await sleep(options.holdAfterElectionMs);
+    const ackedAtResume = ledger.acked.length;
+    cluster.resume(paused);
 
-  await waitFor("publishes acknowledged after the old leader woke", () => ledger.acked.length >= ackedAtResume + total / 4, 180_000);
-  settled = true;
-  await running;
+    await waitFor("publishes acknowledged after the old leader woke", () => ledger.acked.length >= ackedAtResume + total / 4, 180_000);
+    return { paused, successor: successor!, recoveryMs, ackedAtPause, ackedAtResume };
+  }
+
+  let phases: { paused: string; successor: string; recoveryMs: number; ackedAtPause: number; ackedAtResume: number };
+  try {
+    phases = await freezeLeader();
+  } finally {
+    settled = true;
+    await running;
+  }
+  const { paused, successor, recoveryMs, ackedAtPause, ackedAtResume } = phases;
   const leaderAfterResume = await waitForStreamHealthy(admin.jsm, stream);
+  // nats-server 2.9.10 can leave the woken leader's replica divergent while reporting it current.
+  // Look for it as an operator would (each node's /jsz) and repair it the documented way, before
+  // anything is judged: the report says whether it happened.
+  const divergence = await divergentReplica(cluster, stream);
+  if (divergence) await replaceReplica(admin, stream, divergence.node);
 
   const ids = ledger.acked.map((a) => a.id);
   await waitFor("every acknowledged message handled", () => handled.handledAll(ids), 180_000).catch(() => undefined);
@@ -85,7 +108,7 @@ export async function runPauseLeader(world: FaultWorld, options: PauseLeaderOpti
   return {
     ...judge(ledger.acked, stored, handled.runs),
     messages: ledger.acked.length + ledger.unacked.length, acked: ledger.acked.length, unacked: ledger.unacked.length,
-    paused, successor: successor!, recoveryMs, ackedWhilePaused: ackedAtResume - ackedAtPause, ackedAfterResume: ledger.acked.length - ackedAtResume,
-    leaderAfterResume, replicas, rejected,
+    paused, successor, recoveryMs, ackedWhilePaused: ackedAtResume - ackedAtPause, ackedAfterResume: ledger.acked.length - ackedAtResume,
+    leaderAfterResume, replicas, rejected, ...(divergence ? { divergence } : {}),
   };
 }
