@@ -22,7 +22,7 @@ describe("cluster faults - case 1: kill -9 of the stream leader", () => {
     recordResult({
       case: "1 kill -9 stream leader ×3", messages: report.messages, lost: report.lost.length, duplicated: report.duplicated.length,
       recoveryMs: Math.max(...report.killed.map((k) => k.recoveryMs)),
-      note: `${report.retried} publishes retried; handled twice: ${report.handledTwice.length}; longest subscriber pause ${(Math.max(...report.killed.map((k) => k.subscriberPauseMs)) / 1000).toFixed(1)} s`,
+      note: `${report.retried} publishes retried; handled twice: ${report.handledTwice.length}; longest gap between new events handled ${(Math.max(...report.killed.map((k) => k.subscriberPauseMs)) / 1000).toFixed(1)} s`,
     });
     expectLeaderKillClean(report, { messages: PUBLISHERS.length * PER_PUBLISHER, kills: KILLS });
   });
