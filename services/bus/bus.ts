@@ -26,7 +26,9 @@ export interface OpenBusOptions {
 export async function openBus({ servers, name, config, log, connectOptions }: OpenBusOptions): Promise<Bus> {
   const nc = await connectBus({ servers, name, ...(connectOptions ? { options: connectOptions } : {}) }, log);
   const js = jetstream(nc, { timeout: 10_000 });
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  // No API check at start: during a leader election it times out, and a service must be able to
+  // start then; the first real request says whether JetStream is there.
+  const jsm = await jetstreamManager(nc, { timeout: 10_000, checkAPI: false });
   const close = async () => {
     if (!nc.isClosed()) await nc.drain();
   };
