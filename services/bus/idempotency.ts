@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { Bounds } from "../../schemas/config.js";
-import { isTransient } from "./publisher.js";
+import { retryTransient } from "./retry.js";
 
 /**
  * What a subscriber has already handled, by event id (check 9 of docs/protocol.md §5). A record is
@@ -10,7 +9,6 @@ import { isTransient } from "./publisher.js";
  * re-send after the duplicate window, never runs the handler twice.
  */
 export interface ProcessedRecord {
-  has(id: string): Promise<boolean>;
   /** `at` names the stream position handled (`<stream>:<seq>`), so a redelivery can be told from a replay. */
   add(id: string, at?: string): Promise<void>;
   /** The position recorded for `id` ("" when it was recorded without one), or undefined if never handled. */
@@ -41,44 +39,26 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
   });
   const key = (id: string) => `${consumer}.${id}`;
   const handledAt = async (id: string) => {
-    const entry = await retryTransient(() => kv.get(key(id)));
+    const entry = await retryTransient(() => kv.get(key(id)), { deadlineMs: RECORD_DEADLINE_MS });
     if (entry === null || entry.operation !== "PUT") return undefined;
     const value = entry.string();
     // Records written before positions were kept hold a timestamp: handled, position unknown.
     return value.includes(":") ? value : "";
   };
   return {
-    async has(id) {
-      return (await handledAt(id)) !== undefined;
-    },
     handledAt,
     async add(id, at = "") {
       // A failed write after a successful handler would let a redelivery run the handler again,
       // so the write is retried through elections; writing the same value twice is harmless.
-      await retryTransient(() => kv.put(key(id), at));
+      await retryTransient(() => kv.put(key(id), at), { deadlineMs: RECORD_DEADLINE_MS });
     },
   };
-}
-
-async function retryTransient<T>(operation: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + RECORD_DEADLINE_MS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (err) {
-      if (!isTransient(err) || Date.now() >= deadline) throw err;
-      await sleep(Math.min(250 * 2 ** (attempt - 1), 2_000));
-    }
-  }
 }
 
 /** For ephemeral readers (`alliance tail` without --durable): forgotten when the process ends. */
 export function memoryProcessedRecord(): ProcessedRecord {
   const seen = new Map<string, string>();
   return {
-    async has(id) {
-      return seen.has(id);
-    },
     async add(id, at = "") {
       seen.set(id, at);
     },

@@ -16,7 +16,9 @@ export { initKeys, loadSigner, loadJwks, signerFromJwk, generateMemberKey, toPub
 export type { Signer } from "./keys.js";
 export { createLogger, REDACT_PATHS } from "./logger.js";
 export type { Logger, LoggerSettings } from "./logger.js";
-export { createPublisher, isTransient } from "./publisher.js";
+export { createPublisher } from "./publisher.js";
+export { isTransient, retryTransient } from "./retry.js";
+export type { RetryOptions } from "./retry.js";
 export type { Publisher, PublisherDeps, PublishReceipt } from "./publisher.js";
 export { quarantineMessage } from "./quarantine.js";
 export { readStream } from "./read-stream.js";

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
-import { JetStreamApiError } from "@nats-io/jetstream";
-import { headers, NoRespondersError, RequestError, TimeoutError } from "@nats-io/transport-node";
+import { headers } from "@nats-io/transport-node";
 import type { Bounds } from "../../schemas/config.js";
 import { AllianceError, ErrorCode, TransientError } from "./errors.js";
 import { CLOUDEVENTS_CONTENT_TYPE, Header } from "./headers.js";
 import type { Signer } from "./keys.js";
 import type { Logger } from "./logger.js";
+import { isTransient } from "./retry.js";
 import { signEvent, type OutgoingEvent, type SignedMessage } from "./sign.js";
 
 export interface PublishReceipt {
@@ -68,13 +68,4 @@ export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, 
     },
     send,
   };
-}
-
-/** Timeouts, no responders and 503s happen while a cluster elects a leader: retry those. */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof TimeoutError || err instanceof NoRespondersError) return true;
-  if (err instanceof RequestError) return err.isNoResponders() || err.cause instanceof TimeoutError;
-  if (err instanceof JetStreamApiError) return err.status === 503;
-  if (err instanceof Error) return err.name === "JetStreamNotEnabled" || /jetstream (is )?not enabled|timeout|503/i.test(err.message);
-  return false;
 }

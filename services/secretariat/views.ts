@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { Bounds } from "../../schemas/config.js";
 import { AllianceError, ErrorCode } from "../bus/errors.js";
 import type { Logger } from "../bus/logger.js";
-import { isTransient } from "../bus/publisher.js";
+import { retryTransient } from "../bus/retry.js";
 import type { Change, GovState } from "./state/types.js";
 
 /**
@@ -178,27 +177,24 @@ export async function openViewStore(
     const kv = buckets.get(bucket)!;
     const text = JSON.stringify(value);
     const id = `${bucket}/${key}`;
-    const deadline = Date.now() + 60_000;
-    for (let attempt = 1; ; attempt++) {
-      const expected = revisions.get(id);
-      try {
-        revisions.set(id, expected === undefined ? await kv.create(key, encoder.encode(text)) : await kv.update(key, encoder.encode(text), expected));
+    try {
+      await retryTransient(
+        async () => {
+          const expected = revisions.get(id);
+          revisions.set(id, expected === undefined ? await kv.create(key, encoder.encode(text)) : await kv.update(key, encoder.encode(text), expected));
+        },
+        { deadlineMs: 60_000, onRetry: (err, attempt) => log.warn({ bucket, key, attempt, err: (err as Error).message }, "view write not acknowledged; retrying") },
+      );
+    } catch (err) {
+      if (!isCasFailure(err)) throw err;
+      // A refused compare-and-set after a lost acknowledgement is our own earlier attempt.
+      const current = await kv.get(key).catch(() => null);
+      if (current && current.operation === "PUT" && current.string() === text) {
+        revisions.set(id, current.revision);
         return;
-      } catch (err) {
-        if (isTransient(err) && Date.now() < deadline) {
-          log.warn({ bucket, key, attempt, err: (err as Error).message }, "view write not acknowledged; retrying");
-          await sleep(Math.min(250 * 2 ** (attempt - 1), 2_000));
-          continue;
-        }
-        if (!isCasFailure(err)) throw err;
-        // A refused compare-and-set after a lost acknowledgement is our own earlier attempt.
-        const current = await kv.get(key).catch(() => null);
-        if (current && current.operation === "PUT" && current.string() === text) {
-          revisions.set(id, current.revision);
-          return;
-        }
-        throw new AllianceError(ErrorCode.ViewsConflict, `view ${id} changed under the secretariat (expected revision ${expected ?? "none"}): is another secretariat running? ${(err as Error).message}`, { cause: err });
       }
+      const expected = revisions.get(id);
+      throw new AllianceError(ErrorCode.ViewsConflict, `view ${id} changed under the secretariat (expected revision ${expected ?? "none"}): is another secretariat running? ${(err as Error).message}`, { cause: err });
     }
   };
 

@@ -98,7 +98,6 @@ describe("subscriber read-ahead - verification runs ahead, the handler does not"
     const writes: string[] = [];
     // A record store slower than the ack wait (1 s): the server redelivers before the ack can go.
     const slow: ProcessedRecord = {
-      has: (id) => memory.has(id),
       handledAt: (id) => memory.handledAt(id),
       add: async (id, at) => {
         writes.push(id);
