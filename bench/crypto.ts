@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, verify, type webcrypto } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { exportJWK, importJWK } from "jose";
 import sodium from "sodium-native";
-import { parseSignatureHeader, signDetached, signDetachedNative, verifyDetached, verifyDetachedNative } from "../services/bus/jws.js";
+import { parseSignatureHeader, signDetached, signDetachedNative, verifyDetached, verifyDetachedNative } from "../services/bus/wire/jws.js";
 import { rawBody } from "./payload.js";
 
 /** One way of doing one operation: how many per second, and what each costs the main thread and the process. */

@@ -5,13 +5,13 @@ import { JetStreamApiError } from "@nats-io/jetstream";
 import type { AllianceConfig } from "../schemas/config.js";
 import type { Jwks } from "../schemas/keys.js";
 import type { OriginCode } from "../schemas/protocol.js";
-import { openBus, type Bus } from "../services/bus/bus.js";
-import { StaticKeyDirectory } from "../services/bus/directory.js";
-import { PROCESSED_BUCKET } from "../services/bus/idempotency.js";
-import { generateMemberKey, signerFromJwk, toPublicJwk, type Signer } from "../services/bus/keys.js";
-import type { Logger } from "../services/bus/logger.js";
-import { provisionStreams } from "../services/bus/streams.js";
-import { StreamName } from "../services/bus/subjects.js";
+import { openBus, type Bus } from "../services/bus/core/bus.js";
+import { StaticKeyDirectory } from "../services/bus/keys/directory.js";
+import { PROCESSED_BUCKET } from "../services/bus/consume/idempotency.js";
+import { generateMemberKey, signerFromJwk, toPublicJwk, type Signer } from "../services/bus/keys/keys.js";
+import type { Logger } from "../services/bus/core/logger.js";
+import { provisionStreams } from "../services/bus/admin/streams.js";
+import { StreamName } from "../services/bus/wire/subjects.js";
 import { startNatsServer, type RunningNatsServer } from "../services/natsd/server.js";
 
 /** The bench's world: its own nats-server, one connection, fresh keys for its publishers. */

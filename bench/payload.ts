@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { OutgoingEvent } from "../services/bus/sign.js";
+import type { OutgoingEvent } from "../services/bus/wire/sign.js";
 
 /**
  * The bench's message: a crime bulletin of realistic size (the signed body is about 1 KiB),

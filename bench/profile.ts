@@ -3,8 +3,8 @@ import { Session, type Profiler } from "node:inspector/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../services/bus/config.js";
-import { createLogger } from "../services/bus/logger.js";
+import { loadConfig } from "../services/bus/core/config.js";
+import { createLogger } from "../services/bus/core/logger.js";
 import { openBenchEnv } from "./env.js";
 import { HandledCounter, publishAll, rawWorkload, secureWorkload, type Workload } from "./workloads.js";
 

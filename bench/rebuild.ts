@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { eventType, GOVERNANCE_CHANNEL } from "../schemas/protocol.js";
-import { createPublisher, type Publisher } from "../services/bus/publisher.js";
-import { readStream } from "../services/bus/read-stream.js";
-import { StreamName } from "../services/bus/subjects.js";
+import { createPublisher, type Publisher } from "../services/bus/publish/publisher.js";
+import { readStream } from "../services/bus/admin/read-stream.js";
+import { StreamName } from "../services/bus/wire/subjects.js";
 import { rebuildFromStream } from "../services/secretariat/index.js";
 import type { BenchEnv } from "./env.js";
 import { startMeter } from "./meter.js";

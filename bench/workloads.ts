@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { JsMsg } from "@nats-io/jetstream";
-import { ensureConsumer, type StartFrom } from "../services/bus/consumer.js";
-import { Header } from "../services/bus/headers.js";
-import { memoryProcessedRecord, openProcessedRecord } from "../services/bus/idempotency.js";
-import { createPublisher } from "../services/bus/publisher.js";
-import { subscribe } from "../services/bus/subscriber.js";
-import { StreamName } from "../services/bus/subjects.js";
-import { createVerifier } from "../services/bus/verify.js";
+import { ensureConsumer, type StartFrom } from "../services/bus/admin/consumer.js";
+import { Header } from "../services/bus/wire/headers.js";
+import { memoryProcessedRecord, openProcessedRecord } from "../services/bus/consume/idempotency.js";
+import { createPublisher } from "../services/bus/publish/publisher.js";
+import { subscribe } from "../services/bus/consume/subscriber.js";
+import { StreamName } from "../services/bus/wire/subjects.js";
+import { createVerifier } from "../services/bus/wire/verify.js";
 import type { BenchEnv } from "./env.js";
 import { BENCH_SUBJECT, BULLETIN, rawBody } from "./payload.js";
 

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import type { AllianceConfig } from "../../schemas/config.js";
-import { openBus, type Bus } from "../bus/bus.js";
-import { loadConfig } from "../bus/config.js";
-import { createLogger, type Logger } from "../bus/logger.js";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { openBus, type Bus } from "../bus/core/bus.js";
+import { loadConfig } from "../bus/core/config.js";
+import { createLogger, type Logger } from "../bus/core/logger.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import { clientConnectOptions } from "../identity/connect-options.js";
 import { ADMIN_IDENTITY, identityOfSeedFile } from "../identity/identities.js";
 import { readerNamesFor } from "../identity/permissions.js";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 
 /** Where development keys and the embedded server's data live, relative to the working directory. */
 export const DATA_DIR = ".data";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 
 /** Parses a command-line value with a zod schema; a bad value is ERR_USAGE naming the option. */
 export function parseOption<T>(schema: z.ZodType<T>, value: unknown, option: string): T {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import { registerCerts } from "./commands/certs.js";
 import { registerCreds } from "./commands/creds.js";
 import { registerDemo } from "./commands/demo.js";

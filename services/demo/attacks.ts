@@ -1,10 +1,10 @@
 import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { Bounds } from "../../schemas/config.js";
-import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../bus/headers.js";
-import { generateMemberKey, signerFromJwk, type Signer } from "../bus/keys.js";
-import { signEvent, type OutgoingEvent, type SignedMessage } from "../bus/sign.js";
-import { Reason } from "../bus/reasons.js";
+import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../bus/wire/headers.js";
+import { generateMemberKey, signerFromJwk, type Signer } from "../bus/keys/keys.js";
+import { signEvent, type OutgoingEvent, type SignedMessage } from "../bus/wire/sign.js";
+import { Reason } from "../bus/wire/reasons.js";
 
 /** A hostile message the demo sends, and what the subscribers must make of it. */
 export interface Attack {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Bounds } from "../../schemas/config.js";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { Signer } from "../bus/keys.js";
-import type { Logger } from "../bus/logger.js";
-import { createPublisher } from "../bus/publisher.js";
+import type { Signer } from "../bus/keys/keys.js";
+import type { Logger } from "../bus/core/logger.js";
+import { createPublisher } from "../bus/publish/publisher.js";
 import { demoScenario } from "./scenario.js";
 
 /** How often a ministry publishes while the demo is kept running for people to watch. */

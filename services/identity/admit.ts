@@ -1,5 +1,5 @@
 import type { AllianceConfig, MemberConfig } from "../../schemas/config.js";
-import type { Logger } from "../bus/logger.js";
+import type { Logger } from "../bus/core/logger.js";
 import { writeServerAuth } from "./auth-files.js";
 import { reloadServer, type ReloadTarget } from "./reload.js";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions } from "@nats-io/transport-node";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import { identityOfSeedFile, inboxPrefix } from "./identities.js";
 import { readSeed } from "./nkeys.js";
 

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
-import { Header } from "../bus/headers.js";
-import type { SignedMessage } from "../bus/sign.js";
+import { Header } from "../bus/wire/headers.js";
+import type { SignedMessage } from "../bus/wire/sign.js";
 import { permissionViolation } from "./violations.js";
 
 /**

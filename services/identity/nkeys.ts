@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createUser, fromSeed } from "@nats-io/nkeys";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import type { Identity } from "./identities.js";
 
 /** The seed file of an identity: the nkey seed (`SU…`), mode 0600, nothing else. */

@@ -1,7 +1,7 @@
 import type { AllianceConfig } from "../../schemas/config.js";
 import { Channel, GOVERNANCE_CHANNEL, SECRETARIAT_CODE } from "../../schemas/protocol.js";
-import { PROCESSED_BUCKET } from "../bus/idempotency.js";
-import { StreamName, streamForChannel, SUBJECT_ROOT, QUARANTINE_TOKEN } from "../bus/subjects.js";
+import { PROCESSED_BUCKET } from "../bus/consume/idempotency.js";
+import { StreamName, streamForChannel, SUBJECT_ROOT, QUARANTINE_TOKEN } from "../bus/wire/subjects.js";
 import { IdentityKind, inboxPrefix, listIdentities, readerNames, type Identity } from "./identities.js";
 import { ADMIN_ONLY_API, JsApi, JsEvents, Kv } from "./jsapi.js";
 

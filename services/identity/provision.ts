@@ -1,10 +1,10 @@
 import { Kvm } from "@nats-io/kv";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { AllianceConfig } from "../../schemas/config.js";
-import { ensureConsumer } from "../bus/consumer.js";
-import { openProcessedRecord } from "../bus/idempotency.js";
-import type { Logger } from "../bus/logger.js";
-import { streamForChannel } from "../bus/subjects.js";
+import { ensureConsumer } from "../bus/admin/consumer.js";
+import { openProcessedRecord } from "../bus/consume/idempotency.js";
+import type { Logger } from "../bus/core/logger.js";
+import { streamForChannel } from "../bus/wire/subjects.js";
 
 export interface ProvisionedConsumer {
   readonly stream: string;

@@ -1,5 +1,5 @@
 import { errors } from "@nats-io/transport-node";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 
 export interface PermissionViolation {
   readonly operation: "publish" | "subscription";

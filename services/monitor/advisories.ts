@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { z } from "zod";
-import type { Logger } from "../bus/logger.js";
-import { parseJsonSafely } from "../bus/safe-json.js";
+import type { Logger } from "../bus/core/logger.js";
+import { parseJsonSafely } from "../bus/wire/safe-json.js";
 import { MONITOR_CONSUMER_PREFIX } from "./collect.js";
 import type { AdvisoryEvent, AdvisoryTally } from "./types.js";
 

@@ -1,5 +1,5 @@
 import type { ClusterInfo, ConsumerInfo, JetStreamManager, StreamInfo } from "@nats-io/jetstream";
-import { channelSubject, QUARANTINE_TOKEN, StreamName } from "../bus/subjects.js";
+import { channelSubject, QUARANTINE_TOKEN, StreamName } from "../bus/wire/subjects.js";
 import type { ConsumerSample, ReplicaSample, Sample, StreamSample } from "./types.js";
 
 /** The streams the monitor watches: the alliance's five, in the order the dashboard shows them. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import type { Logger } from "../bus/logger.js";
+import type { Logger } from "../bus/core/logger.js";
 import type { Monitor } from "./service.js";
 import { Level } from "./types.js";
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { AllianceConfig } from "../../schemas/config.js";
-import type { Bus } from "../bus/bus.js";
-import type { Logger } from "../bus/logger.js";
+import type { Bus } from "../bus/core/bus.js";
+import type { Logger } from "../bus/core/logger.js";
 import { buildHttpServer } from "./http.js";
 import { createMonitor, type Monitor } from "./service.js";
 

@@ -1,10 +1,10 @@
 import { DeliverPolicy, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import { nuid } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Header } from "../bus/headers.js";
-import type { Logger } from "../bus/logger.js";
-import { describeQuarantined } from "../bus/quarantine-report.js";
-import { StreamName } from "../bus/subjects.js";
+import { Header } from "../bus/wire/headers.js";
+import type { Logger } from "../bus/core/logger.js";
+import { describeQuarantined } from "../bus/admin/quarantine-report.js";
+import { StreamName } from "../bus/wire/subjects.js";
 import { MONITOR_CONSUMER_PREFIX } from "./collect.js";
 import { QuarantineCounter } from "./quarantine-tally.js";
 import type { QuarantineExample, QuarantineTally } from "./types.js";

@@ -1,13 +1,13 @@
 import type { AllianceConfig } from "../../schemas/config.js";
-import type { Bus } from "../bus/bus.js";
-import type { Logger } from "../bus/logger.js";
+import type { Bus } from "../bus/core/bus.js";
+import type { Logger } from "../bus/core/logger.js";
 import { watchAdvisories } from "./advisories.js";
 import { collectSample } from "./collect.js";
 import { SampleHistory, type ChartPoint } from "./history.js";
 import { createMetrics, type MonitorMetrics } from "./metrics.js";
 import { startQuarantineFeed } from "./quarantine-feed.js";
 import { buildStatus } from "./status.js";
-import { StreamName } from "../bus/subjects.js";
+import { StreamName } from "../bus/wire/subjects.js";
 import type { Status } from "./view.js";
 
 export interface MonitorDeps {

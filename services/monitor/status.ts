@@ -1,9 +1,9 @@
 import type { AllianceConfig } from "../../schemas/config.js";
 import { OriginCode, SECRETARIAT_CODE } from "../../schemas/protocol.js";
-import { QUARANTINE_TOKEN, StreamName } from "../bus/subjects.js";
+import { QUARANTINE_TOKEN, StreamName } from "../bus/wire/subjects.js";
 import { backlogOf, consumerKey, type SampleHistory } from "./history.js";
 import { OTHER, quarantineLastMinute } from "./quarantine-tally.js";
-import { isReason } from "../bus/reasons.js";
+import { isReason } from "../bus/wire/reasons.js";
 import { evaluateRules } from "./rules.js";
 import { worst, type AdvisoryTally, type ConsumerSample, type QuarantineTally } from "./types.js";
 import type { ConsumerView, MemberName, Status, StreamView } from "./view.js";

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 
 const INSTALL_HINT =
   "install it (Debian/Ubuntu: `sudo apt-get install nats-server`; elsewhere: https://github.com/nats-io/nats-server/releases) " +

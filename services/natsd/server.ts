@@ -3,7 +3,7 @@ import { mkdirSync, openSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import { ensureNatsServer } from "./binary.js";
 
 export interface NatsServerOptions {

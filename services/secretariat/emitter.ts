@@ -1,10 +1,10 @@
 import type { Bounds } from "../../schemas/config.js";
 import { GOVERNANCE_CHANNEL } from "../../schemas/protocol.js";
-import { isAllianceError, ErrorCode } from "../bus/errors.js";
-import type { Signer } from "../bus/keys.js";
-import type { Logger } from "../bus/logger.js";
-import type { Publisher } from "../bus/publisher.js";
-import { signEvent, type SignedMessage } from "../bus/sign.js";
+import { isAllianceError, ErrorCode } from "../bus/core/errors.js";
+import type { Signer } from "../bus/keys/keys.js";
+import type { Logger } from "../bus/core/logger.js";
+import type { Publisher } from "../bus/publish/publisher.js";
+import { signEvent, type SignedMessage } from "../bus/wire/sign.js";
 import { dueDecisions } from "./state/decisions.js";
 import type { GovState } from "./state/types.js";
 

@@ -1,7 +1,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import type { Bounds } from "../../schemas/config.js";
-import { Header } from "../bus/headers.js";
-import { createVerifier, type IncomingMessage, type Verdict } from "../bus/verify.js";
+import { Header } from "../bus/wire/headers.js";
+import { createVerifier, type IncomingMessage, type Verdict } from "../bus/wire/verify.js";
 import { applyEvent, commit, secretariatKindOf } from "./state/apply.js";
 import type { Applied, GovState, KeyRing, Step } from "./state/types.js";
 import { StateDirectory } from "./state-directory.js";

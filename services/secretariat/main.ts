@@ -2,12 +2,12 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ConnectionOptions } from "@nats-io/transport-node";
 import type { AllianceConfig } from "../../schemas/config.js";
-import { openBus } from "../bus/bus.js";
-import { loadConfig } from "../bus/config.js";
-import { AllianceError, ErrorCode, isAllianceError } from "../bus/errors.js";
-import { loadJwks, loadSigner } from "../bus/keys.js";
-import { createLogger, type Logger } from "../bus/logger.js";
-import { provisionStreams } from "../bus/streams.js";
+import { openBus } from "../bus/core/bus.js";
+import { loadConfig } from "../bus/core/config.js";
+import { AllianceError, ErrorCode, isAllianceError } from "../bus/core/errors.js";
+import { loadJwks, loadSigner } from "../bus/keys/keys.js";
+import { createLogger, type Logger } from "../bus/core/logger.js";
+import { provisionStreams } from "../bus/admin/streams.js";
 import { createSecretariat, type SecretariatDeps } from "./service.js";
 
 export interface SecretariatProcessOptions {

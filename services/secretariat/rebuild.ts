@@ -1,8 +1,8 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { Jwks } from "../../schemas/keys.js";
-import { readStream } from "../bus/read-stream.js";
-import { StreamName } from "../bus/subjects.js";
+import { readStream } from "../bus/admin/read-stream.js";
+import { StreamName } from "../bus/wire/subjects.js";
 import { createFold, toStreamMessage, type Folded, type StreamMessage } from "./fold.js";
 import { foundingState } from "./state/initial.js";
 import type { GovState } from "./state/types.js";

@@ -1,5 +1,5 @@
 import type { webcrypto } from "node:crypto";
-import { importPublicJwk, type KeyDirectory, type KeyLookup } from "../bus/directory.js";
+import { importPublicJwk, type KeyDirectory, type KeyLookup } from "../bus/keys/directory.js";
 import { keyStatusAt } from "./state/lookup.js";
 import type { GovState, KeyRing } from "./state/types.js";
 

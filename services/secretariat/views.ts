@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { Bounds } from "../../schemas/config.js";
-import { AllianceError, ErrorCode } from "../bus/errors.js";
-import type { Logger } from "../bus/logger.js";
-import { retryTransient } from "../bus/retry.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
+import type { Logger } from "../bus/core/logger.js";
+import { retryTransient } from "../bus/core/retry.js";
 import type { Change, GovState } from "./state/types.js";
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Reason } from "../../services/bus/reasons.js";
+import { Reason } from "../../services/bus/wire/reasons.js";
 import { runDuplicateWindow } from "./scenarios/duplicate-window.js";
 import { recordResult } from "./scenarios/summary.js";
 import { clusterConfig, FAULT_SUBSCRIBER, startWorld, type FaultWorld } from "./scenarios/world.js";

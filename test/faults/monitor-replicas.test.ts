@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBus, type Bus } from "../../services/bus/bus.js";
-import { loadConfig, parseConfig } from "../../services/bus/config.js";
-import { provisionStreams } from "../../services/bus/streams.js";
-import { StreamName } from "../../services/bus/subjects.js";
+import { openBus, type Bus } from "../../services/bus/core/bus.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { provisionStreams } from "../../services/bus/admin/streams.js";
+import { StreamName } from "../../services/bus/wire/subjects.js";
 import { startMonitorServer, type RunningMonitor } from "../../services/monitor/main.js";
 import { Level } from "../../services/monitor/types.js";
 import { Rule, type Check } from "../../services/monitor/view.js";

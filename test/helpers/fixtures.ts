@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { generateMemberKey, signerFromJwk, toPublicJwk, type Signer } from "../../services/bus/keys.js";
-import { StaticKeyDirectory } from "../../services/bus/directory.js";
-import { signDetached } from "../../services/bus/jws.js";
-import { Header } from "../../services/bus/headers.js";
-import type { IncomingMessage } from "../../services/bus/verify.js";
+import { generateMemberKey, signerFromJwk, toPublicJwk, type Signer } from "../../services/bus/keys/keys.js";
+import { StaticKeyDirectory } from "../../services/bus/keys/directory.js";
+import { signDetached } from "../../services/bus/wire/jws.js";
+import { Header } from "../../services/bus/wire/headers.js";
+import type { IncomingMessage } from "../../services/bus/wire/verify.js";
 import { demoScenario } from "../../services/demo/scenario.js";
 import type { PrivateJwk } from "../../schemas/keys.js";
 

@@ -1,6 +1,6 @@
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { MonitorThresholds } from "../../schemas/monitor.js";
-import { loadConfig, parseConfig } from "../../services/bus/config.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import type { Status } from "../../services/monitor/view.js";
 
 /** The alliance config with a fast-sampling monitor and the given thresholds. */

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openBus, type Bus } from "../../services/bus/bus.js";
-import { loadConfig } from "../../services/bus/config.js";
-import { createLogger } from "../../services/bus/logger.js";
-import { provisionStreams } from "../../services/bus/streams.js";
+import { openBus, type Bus } from "../../services/bus/core/bus.js";
+import { loadConfig } from "../../services/bus/core/config.js";
+import { createLogger } from "../../services/bus/core/logger.js";
+import { provisionStreams } from "../../services/bus/admin/streams.js";
 import { startNatsServer, type RunningNatsServer } from "../../services/natsd/server.js";
 
 export const testLog = createLogger({ name: "test", level: process.env.TEST_LOG_LEVEL ?? "silent", pretty: false });

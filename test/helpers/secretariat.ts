@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { loadConfig } from "../../services/bus/config.js";
+import { loadConfig } from "../../services/bus/core/config.js";
 import { applyEvent, commit } from "../../services/secretariat/state/apply.js";
 import { foundingState } from "../../services/secretariat/state/initial.js";
 import { sha256Hex } from "../../services/secretariat/state/helpers.js";
@@ -7,14 +7,14 @@ import type { Applied, GovState, Step } from "../../services/secretariat/state/t
 import { eventType } from "../../schemas/protocol.js";
 import { signingDeadline } from "../../schemas/governance/index.js";
 import type { PublicJwk } from "../../schemas/keys.js";
-import { createPublisher } from "../../services/bus/publisher.js";
-import type { Bus } from "../../services/bus/bus.js";
-import type { Signer } from "../../services/bus/keys.js";
-import type { Logger } from "../../services/bus/logger.js";
+import { createPublisher } from "../../services/bus/publish/publisher.js";
+import type { Bus } from "../../services/bus/core/bus.js";
+import type { Signer } from "../../services/bus/keys/keys.js";
+import type { Logger } from "../../services/bus/core/logger.js";
 import type { Bounds } from "../../schemas/config.js";
-import type { KeyDirectory } from "../../services/bus/directory.js";
-import { createVerifier, type Verdict } from "../../services/bus/verify.js";
-import { readStream } from "../../services/bus/read-stream.js";
+import type { KeyDirectory } from "../../services/bus/keys/directory.js";
+import { createVerifier, type Verdict } from "../../services/bus/wire/verify.js";
+import { readStream } from "../../services/bus/admin/read-stream.js";
 
 /** A valid public JWK whose private half is thrown away: for tests that never verify its signatures. */
 export function fakeJwk(origin: string, keyId = randomBytes(3).toString("hex")): PublicJwk {

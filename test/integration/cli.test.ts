@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Bus } from "../../services/bus/bus.js";
-import { Header } from "../../services/bus/headers.js";
+import type { Bus } from "../../services/bus/core/bus.js";
+import { Header } from "../../services/bus/wire/headers.js";
 import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, type TestServer } from "../helpers/nats.js";
 

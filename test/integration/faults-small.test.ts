@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBus } from "../../services/bus/bus.js";
+import { openBus } from "../../services/bus/core/bus.js";
 import { expectLeaderKillClean, expectPoisonQuarantined, expectSubscriberCrashHandledOnce } from "../faults/scenarios/expectations.js";
 import { runLeaderKill } from "../faults/scenarios/leader-kill.js";
 import { runPoison } from "../faults/scenarios/poison.js";

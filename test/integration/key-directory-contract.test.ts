@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Bus } from "../../services/bus/bus.js";
-import { loadConfig } from "../../services/bus/config.js";
-import { StaticKeyDirectory, type KeyDirectory } from "../../services/bus/directory.js";
-import { signDetached, verifyDetached, parseSignatureHeader } from "../../services/bus/jws.js";
+import type { Bus } from "../../services/bus/core/bus.js";
+import { loadConfig } from "../../services/bus/core/config.js";
+import { StaticKeyDirectory, type KeyDirectory } from "../../services/bus/keys/directory.js";
+import { signDetached, verifyDetached, parseSignatureHeader } from "../../services/bus/wire/jws.js";
 import { createLiveDirectory, type LiveDirectory } from "../../services/secretariat/index.js";
 import { makeMembers } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";

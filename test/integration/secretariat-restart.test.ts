@@ -1,8 +1,8 @@
 import { Kvm } from "@nats-io/kv";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Bus } from "../../services/bus/bus.js";
-import { loadConfig, parseConfig } from "../../services/bus/config.js";
-import { StreamName } from "../../services/bus/subjects.js";
+import type { Bus } from "../../services/bus/core/bus.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createSecretariat, readViews, rebuildFromStream, ViewBucket, type FaultHooks, type Secretariat } from "../../services/secretariat/index.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers } from "../helpers/fixtures.js";

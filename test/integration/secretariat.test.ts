@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Bus } from "../../services/bus/bus.js";
-import { loadConfig, parseConfig } from "../../services/bus/config.js";
-import { generateMemberKey, signerFromJwk, toPublicJwk } from "../../services/bus/keys.js";
-import { createPublisher } from "../../services/bus/publisher.js";
-import { StreamName } from "../../services/bus/subjects.js";
+import type { Bus } from "../../services/bus/core/bus.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { generateMemberKey, signerFromJwk, toPublicJwk } from "../../services/bus/keys/keys.js";
+import { createPublisher } from "../../services/bus/publish/publisher.js";
+import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createLiveDirectory, createSecretariat, readViews, rebuildFromStream, type LiveDirectory, type Secretariat } from "../../services/secretariat/index.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG_PATH, loadConfig } from "../../services/bus/config.js";
+import { DEFAULT_CONFIG_PATH, loadConfig } from "../../services/bus/core/config.js";
 import { writeServerAuth } from "../../services/identity/auth-files.js";
 import { ensureCertificates } from "../../services/identity/certs.js";
 import { findNatsServer } from "../../services/natsd/binary.js";

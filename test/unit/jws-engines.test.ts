@@ -1,7 +1,7 @@
 import { generateKeyPairSync, webcrypto } from "node:crypto";
 import { importJWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { parseSignatureHeader, signDetached, signDetachedNative, verifyDetached, verifyDetachedNative, type ParsedSignature } from "../../services/bus/jws.js";
+import { parseSignatureHeader, signDetached, signDetachedNative, verifyDetached, verifyDetachedNative, type ParsedSignature } from "../../services/bus/wire/jws.js";
 import { b64url, makeMembers, sampleEnvelope } from "../helpers/fixtures.js";
 
 const members = await makeMembers(["fr", "es"]);

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadConfig, parseConfig } from "../../services/bus/config.js";
-import { StaticKeyDirectory } from "../../services/bus/directory.js";
-import { ErrorCode } from "../../services/bus/errors.js";
-import { initKeys, loadSigner } from "../../services/bus/keys.js";
-import { REDACT_PATHS } from "../../services/bus/logger.js";
-import { findRepeatedMember, nestingExceeds, parseJsonSafely } from "../../services/bus/safe-json.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { StaticKeyDirectory } from "../../services/bus/keys/directory.js";
+import { ErrorCode } from "../../services/bus/core/errors.js";
+import { initKeys, loadSigner } from "../../services/bus/keys/keys.js";
+import { REDACT_PATHS } from "../../services/bus/core/logger.js";
+import { findRepeatedMember, nestingExceeds, parseJsonSafely } from "../../services/bus/wire/safe-json.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alliance-keys-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, parseConfig } from "../../services/bus/config.js";
-import { isAllianceError, ErrorCode } from "../../services/bus/errors.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { isAllianceError, ErrorCode } from "../../services/bus/core/errors.js";
 import { generatePermissions } from "../../services/identity/permissions.js";
 import { renderAccounts } from "../../services/identity/server-config.js";
 

@@ -1,10 +1,10 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../services/bus/config.js";
-import type { KeyDirectory } from "../../services/bus/directory.js";
-import { Header } from "../../services/bus/headers.js";
-import { Reason } from "../../services/bus/reasons.js";
-import { createVerifier, type Verdict } from "../../services/bus/verify.js";
+import { loadConfig } from "../../services/bus/core/config.js";
+import type { KeyDirectory } from "../../services/bus/keys/directory.js";
+import { Header } from "../../services/bus/wire/headers.js";
+import { Reason } from "../../services/bus/wire/reasons.js";
+import { createVerifier, type Verdict } from "../../services/bus/wire/verify.js";
 import { b64url, craft, incoming, makeMembers, sampleEnvelope } from "../helpers/fixtures.js";
 
 const { bounds } = loadConfig();

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { AllianceError, ErrorCode } from "../../bus/errors.js";
-import { createLogger } from "../../bus/logger.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
+import { createLogger } from "../../bus/core/logger.js";
 import { runDemo } from "../../demo/run.js";
 import type { CliContext } from "../context.js";
 import { DATA_DIR } from "../env.js";

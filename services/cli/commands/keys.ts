@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { OriginCode, SECRETARIAT_CODE } from "../../../schemas/protocol.js";
-import { initKeys } from "../../bus/keys.js";
+import { initKeys } from "../../bus/keys/keys.js";
 import type { CliContext } from "../context.js";
 import { listOption } from "../input.js";
 

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { Channel, GovernanceKind, Lang, OriginCode, PriorityKind, Tlp } from "../../../schemas/protocol.js";
-import { AllianceError, ErrorCode } from "../../bus/errors.js";
-import { loadSigner } from "../../bus/keys.js";
-import { createPublisher } from "../../bus/publisher.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
+import { loadSigner } from "../../bus/keys/keys.js";
+import { createPublisher } from "../../bus/publish/publisher.js";
 import type { CliContext } from "../context.js";
 import { listOption, parseOption, readJsonInput } from "../input.js";
 

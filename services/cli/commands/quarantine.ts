@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { listQuarantine } from "../../bus/quarantine-report.js";
-import { ALL_REASONS, type Reason } from "../../bus/reasons.js";
-import { StreamName } from "../../bus/subjects.js";
+import { listQuarantine } from "../../bus/admin/quarantine-report.js";
+import { ALL_REASONS, type Reason } from "../../bus/wire/reasons.js";
+import { StreamName } from "../../bus/wire/subjects.js";
 import type { CliContext } from "../context.js";
 import { parseOption } from "../input.js";
 

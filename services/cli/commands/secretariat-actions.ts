@@ -6,8 +6,8 @@ import { MatterKind, signingDeadline, VoteChoice } from "../../../schemas/govern
 import { EventId } from "../../../schemas/data/common.js";
 import { PublicJwk } from "../../../schemas/keys.js";
 import { Kid, Lang, MemberCode, PriorityChannel } from "../../../schemas/protocol.js";
-import { AllianceError, ErrorCode } from "../../bus/errors.js";
-import { generateMemberKey, toPublicJwk } from "../../bus/keys.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
+import { generateMemberKey, toPublicJwk } from "../../bus/keys/keys.js";
 import { readViews } from "../../secretariat/views.js";
 import { sha256Hex } from "../../secretariat/state/helpers.js";
 import type { CliContext } from "../context.js";

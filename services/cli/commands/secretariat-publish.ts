@@ -1,7 +1,7 @@
 import { SECRETARIAT_CODE } from "../../../schemas/protocol.js";
-import { AllianceError, ErrorCode } from "../../bus/errors.js";
-import { loadSigner, type Signer } from "../../bus/keys.js";
-import { createPublisher } from "../../bus/publisher.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
+import { loadSigner, type Signer } from "../../bus/keys/keys.js";
+import { createPublisher } from "../../bus/publish/publisher.js";
 import type { CliContext } from "../context.js";
 
 /** Who signs a governance action: the secretariat's key, a member's, or either. */

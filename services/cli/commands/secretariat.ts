@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { AllianceError, ErrorCode } from "../../bus/errors.js";
-import { loadJwks } from "../../bus/keys.js";
-import { StreamName } from "../../bus/subjects.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
+import { loadJwks } from "../../bus/keys/keys.js";
+import { StreamName } from "../../bus/wire/subjects.js";
 import { runSecretariatProcess } from "../../secretariat/main.js";
 import { rebuildFromStream } from "../../secretariat/rebuild.js";
 import { dueDecisions } from "../../secretariat/state/decisions.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AllianceError, ErrorCode } from "../../bus/errors.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
 import { renderStatusTable } from "../../monitor/table.js";
 import { createMonitor } from "../../monitor/service.js";
 import { Level } from "../../monitor/types.js";

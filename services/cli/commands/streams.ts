@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { provisionStreams } from "../../bus/streams.js";
+import { provisionStreams } from "../../bus/admin/streams.js";
 import { provisionAccess } from "../../identity/provision.js";
 import type { CliContext } from "../context.js";
 

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { Channel, PriorityChannel } from "../../../schemas/protocol.js";
-import { StaticKeyDirectory } from "../../bus/directory.js";
-import { loadJwks } from "../../bus/keys.js";
+import { StaticKeyDirectory } from "../../bus/keys/directory.js";
+import { loadJwks } from "../../bus/keys/keys.js";
 import { createLiveDirectory } from "../../secretariat/live-directory.js";
-import { memoryProcessedRecord, openProcessedRecord } from "../../bus/idempotency.js";
-import { subscribe, type Subscription } from "../../bus/subscriber.js";
-import { streamForChannel } from "../../bus/subjects.js";
-import { createVerifier } from "../../bus/verify.js";
+import { memoryProcessedRecord, openProcessedRecord } from "../../bus/consume/idempotency.js";
+import { subscribe, type Subscription } from "../../bus/consume/subscriber.js";
+import { streamForChannel } from "../../bus/wire/subjects.js";
+import { createVerifier } from "../../bus/wire/verify.js";
 import type { CliContext } from "../context.js";
 import { defaultDirectoryPath } from "../env.js";
 import { DurableName, parseOption, Seconds } from "../input.js";

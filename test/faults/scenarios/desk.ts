@@ -1,9 +1,9 @@
-import type { Bus } from "../../../services/bus/bus.js";
-import { openProcessedRecord } from "../../../services/bus/idempotency.js";
-import { createPublisher, type Publisher } from "../../../services/bus/publisher.js";
-import type { OutgoingEvent } from "../../../services/bus/sign.js";
-import { subscribe, type Handler, type Rejection, type Subscription } from "../../../services/bus/subscriber.js";
-import { createVerifier } from "../../../services/bus/verify.js";
+import type { Bus } from "../../../services/bus/core/bus.js";
+import { openProcessedRecord } from "../../../services/bus/consume/idempotency.js";
+import { createPublisher, type Publisher } from "../../../services/bus/publish/publisher.js";
+import type { OutgoingEvent } from "../../../services/bus/wire/sign.js";
+import { subscribe, type Handler, type Rejection, type Subscription } from "../../../services/bus/consume/subscriber.js";
+import { createVerifier } from "../../../services/bus/wire/verify.js";
 import { sampleCrimeBulletin } from "../../helpers/fixtures.js";
 import { testLog } from "../../helpers/nats.js";
 import type { FaultWorld } from "./world.js";

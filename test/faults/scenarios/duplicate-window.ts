@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
-import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../../../services/bus/headers.js";
-import { signEvent, type SignedMessage } from "../../../services/bus/sign.js";
-import { provisionStreams } from "../../../services/bus/streams.js";
-import type { Rejection } from "../../../services/bus/subscriber.js";
-import { StreamName } from "../../../services/bus/subjects.js";
+import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../../../services/bus/wire/headers.js";
+import { signEvent, type SignedMessage } from "../../../services/bus/wire/sign.js";
+import { provisionStreams } from "../../../services/bus/admin/streams.js";
+import type { Rejection } from "../../../services/bus/consume/subscriber.js";
+import { StreamName } from "../../../services/bus/wire/subjects.js";
 import { waitFor } from "../../helpers/collect.js";
 import { testLog } from "../../helpers/nats.js";
 import { crimeBulletin, openDesk, openPublisher } from "./desk.js";

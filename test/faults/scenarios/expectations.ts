@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { Reason } from "../../../services/bus/reasons.js";
+import { Reason } from "../../../services/bus/wire/reasons.js";
 import type { LeaderKillReport } from "./leader-kill.js";
 import { expectedBackoffMs, type PoisonReport } from "./poison.js";
 import type { SubscriberCrashReport } from "./subscriber-crash.js";

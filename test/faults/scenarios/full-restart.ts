@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumerInfo } from "@nats-io/jetstream";
-import type { Rejection } from "../../../services/bus/subscriber.js";
-import { StreamName } from "../../../services/bus/subjects.js";
+import type { Rejection } from "../../../services/bus/consume/subscriber.js";
+import { StreamName } from "../../../services/bus/wire/subjects.js";
 import { waitForReplicasInSync, waitForStreamHealthy, type ReplicaState } from "../../helpers/cluster.js";
 import { waitFor } from "../../helpers/collect.js";
 import { crimeBulletin, openDesk, openPublisher } from "./desk.js";

@@ -1,11 +1,11 @@
 import type { AllianceEvent } from "../../../schemas/envelope.js";
-import type { Bus } from "../../../services/bus/bus.js";
-import { ErrorCode, isAllianceError } from "../../../services/bus/errors.js";
-import { Header } from "../../../services/bus/headers.js";
-import type { Publisher } from "../../../services/bus/publisher.js";
-import { readStream } from "../../../services/bus/read-stream.js";
-import type { OutgoingEvent } from "../../../services/bus/sign.js";
-import type { Handler } from "../../../services/bus/subscriber.js";
+import type { Bus } from "../../../services/bus/core/bus.js";
+import { ErrorCode, isAllianceError } from "../../../services/bus/core/errors.js";
+import { Header } from "../../../services/bus/wire/headers.js";
+import type { Publisher } from "../../../services/bus/publish/publisher.js";
+import { readStream } from "../../../services/bus/admin/read-stream.js";
+import type { OutgoingEvent } from "../../../services/bus/wire/sign.js";
+import type { Handler } from "../../../services/bus/consume/subscriber.js";
 
 /** One acknowledged publish, as its publisher saw it. */
 export interface Acked {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { listQuarantine, type QuarantineEntry } from "../../../services/bus/quarantine-report.js";
-import { Reason } from "../../../services/bus/reasons.js";
-import { signEvent } from "../../../services/bus/sign.js";
-import type { Rejection } from "../../../services/bus/subscriber.js";
-import { StreamName } from "../../../services/bus/subjects.js";
+import { listQuarantine, type QuarantineEntry } from "../../../services/bus/admin/quarantine-report.js";
+import { Reason } from "../../../services/bus/wire/reasons.js";
+import { signEvent } from "../../../services/bus/wire/sign.js";
+import type { Rejection } from "../../../services/bus/consume/subscriber.js";
+import { StreamName } from "../../../services/bus/wire/subjects.js";
 import { waitFor } from "../../helpers/collect.js";
 import { crimeBulletin, openDesk, openPublisher } from "./desk.js";
 import type { FaultWorld } from "./world.js";

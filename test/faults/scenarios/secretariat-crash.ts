@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { StreamName } from "../../../services/bus/subjects.js";
+import { StreamName } from "../../../services/bus/wire/subjects.js";
 import { readViews, rebuildFromStream, SECRETARIAT_DURABLE } from "../../../services/secretariat/index.js";
 import type { GovState } from "../../../services/secretariat/state/types.js";
 import { waitFor } from "../../helpers/collect.js";

@@ -11,10 +11,10 @@
  *                        the message is acknowledged, the process SIGKILLs itself
  */
 import { appendFileSync } from "node:fs";
-import { openBus } from "../../../services/bus/bus.js";
-import { loadConfig } from "../../../services/bus/config.js";
-import { loadJwks, loadSigner } from "../../../services/bus/keys.js";
-import { createLogger } from "../../../services/bus/logger.js";
+import { openBus } from "../../../services/bus/core/bus.js";
+import { loadConfig } from "../../../services/bus/core/config.js";
+import { loadJwks, loadSigner } from "../../../services/bus/keys/keys.js";
+import { createLogger } from "../../../services/bus/core/logger.js";
 import { createSecretariat } from "../../../services/secretariat/index.js";
 import { FAULT_CONNECT_OPTIONS } from "./world.js";
 

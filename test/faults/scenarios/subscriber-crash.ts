@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { StreamName } from "../../../services/bus/subjects.js";
+import { StreamName } from "../../../services/bus/wire/subjects.js";
 import { waitFor } from "../../helpers/collect.js";
 import { launchChild, readJournal, type Child } from "./child.js";
 import { crimeBulletin, openPublisher } from "./desk.js";

@@ -14,13 +14,13 @@
  * Journal lines: `ready <pid>`, `start <id> <deliveryCount> <pid>`, `done <id> <pid>`.
  */
 import { appendFileSync } from "node:fs";
-import { openBus } from "../../../services/bus/bus.js";
-import { loadConfig } from "../../../services/bus/config.js";
-import { StaticKeyDirectory } from "../../../services/bus/directory.js";
-import { openProcessedRecord } from "../../../services/bus/idempotency.js";
-import { createLogger } from "../../../services/bus/logger.js";
-import { subscribe } from "../../../services/bus/subscriber.js";
-import { createVerifier } from "../../../services/bus/verify.js";
+import { openBus } from "../../../services/bus/core/bus.js";
+import { loadConfig } from "../../../services/bus/core/config.js";
+import { StaticKeyDirectory } from "../../../services/bus/keys/directory.js";
+import { openProcessedRecord } from "../../../services/bus/consume/idempotency.js";
+import { createLogger } from "../../../services/bus/core/logger.js";
+import { subscribe } from "../../../services/bus/consume/subscriber.js";
+import { createVerifier } from "../../../services/bus/wire/verify.js";
 import { FAULT_CONNECT_OPTIONS } from "./world.js";
 
 function required(name: string): string {

@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { ConnectionOptions, NatsConnection } from "@nats-io/transport-node";
-import type { AllianceConfig } from "../../schemas/config.js";
+import type { AllianceConfig } from "../../../schemas/config.js";
 import { connectBus } from "./connect.js";
 import type { Logger } from "./logger.js";
 

@@ -4,9 +4,9 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
-import { Jwks, PrivateJwk, PublicJwk } from "../../schemas/keys.js";
-import type { OriginCode } from "../../schemas/protocol.js";
-import { AllianceError, ErrorCode } from "./errors.js";
+import { Jwks, PrivateJwk, PublicJwk } from "../../../schemas/keys.js";
+import type { OriginCode } from "../../../schemas/protocol.js";
+import { AllianceError, ErrorCode } from "../core/errors.js";
 
 /** What a publisher signs with. `key` never reaches a log: only `kid` is ever printed. */
 export interface Signer {

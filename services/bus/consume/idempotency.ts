@@ -1,7 +1,7 @@
 import { Kvm, type KV } from "@nats-io/kv";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { Bounds } from "../../schemas/config.js";
-import { retryTransient } from "./retry.js";
+import type { Bounds } from "../../../schemas/config.js";
+import { retryTransient } from "../core/retry.js";
 
 /**
  * What a subscriber has already handled, by event id (check 9 of docs/protocol.md §5). A record is

@@ -1,8 +1,8 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
-import { Header } from "./headers.js";
-import type { Reason } from "./reasons.js";
-import { quarantineSubject, StreamName } from "./subjects.js";
+import { Header } from "../wire/headers.js";
+import type { Reason } from "../wire/reasons.js";
+import { quarantineSubject, StreamName } from "../wire/subjects.js";
 
 /** Details are for humans; bounded so a hostile body cannot inflate the quarantine headers. */
 const MAX_DETAIL = 512;

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { AllianceConfig } from "../../schemas/config.js";
+import { AllianceConfig } from "../../../schemas/config.js";
 import { AllianceError, ErrorCode } from "./errors.js";
 
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../../config/alliance.json", import.meta.url));
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../../../config/alliance.json", import.meta.url));
 
 /**
  * Reads and validates an alliance config file once; the result is deeply frozen.

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { Bounds } from "../../schemas/config.js";
-import type { AllianceEvent } from "../../schemas/envelope.js";
-import { eventType, type Channel, type Lang, type OriginCode, type Tlp } from "../../schemas/protocol.js";
-import { parseEvent } from "../../schemas/registry.js";
-import { AllianceError, ErrorCode } from "./errors.js";
+import type { Bounds } from "../../../schemas/config.js";
+import type { AllianceEvent } from "../../../schemas/envelope.js";
+import { eventType, type Channel, type Lang, type OriginCode, type Tlp } from "../../../schemas/protocol.js";
+import { parseEvent } from "../../../schemas/registry.js";
+import { AllianceError, ErrorCode } from "../core/errors.js";
 import { signDetachedNative } from "./jws.js";
-import type { Signer } from "./keys.js";
+import type { Signer } from "../keys/keys.js";
 import { eventSubject } from "./subjects.js";
 
 /** What a publisher supplies; the envelope's other attributes are filled in here. */

@@ -1,7 +1,7 @@
 import type { webcrypto } from "node:crypto";
 import { FlattenedSign, flattenedVerify } from "jose";
 import { z } from "zod";
-import { Kid } from "../../schemas/protocol.js";
+import { Kid } from "../../../schemas/protocol.js";
 import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import { parseJsonSafely } from "./safe-json.js";
 

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
-import type { Bounds } from "../../schemas/config.js";
-import { AllianceError, ErrorCode, TransientError } from "./errors.js";
-import { CLOUDEVENTS_CONTENT_TYPE, Header } from "./headers.js";
-import type { Signer } from "./keys.js";
-import type { Logger } from "./logger.js";
-import { isTransient } from "./retry.js";
-import { signEvent, type OutgoingEvent, type SignedMessage } from "./sign.js";
+import type { Bounds } from "../../../schemas/config.js";
+import { AllianceError, ErrorCode, TransientError } from "../core/errors.js";
+import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../wire/headers.js";
+import type { Signer } from "../keys/keys.js";
+import type { Logger } from "../core/logger.js";
+import { isTransient } from "../core/retry.js";
+import { signEvent, type OutgoingEvent, type SignedMessage } from "../wire/sign.js";
 
 export interface PublishReceipt {
   readonly id: string;

@@ -1,7 +1,7 @@
 import type { webcrypto } from "node:crypto";
 import { importJWK } from "jose";
-import type { Jwks, PublicJwk } from "../../schemas/keys.js";
-import { AllianceError, ErrorCode } from "./errors.js";
+import type { Jwks, PublicJwk } from "../../../schemas/keys.js";
+import { AllianceError, ErrorCode } from "../core/errors.js";
 import { loadJwks } from "./keys.js";
 
 /** What a directory says of a `kid` at a given time (the stream's receive time). */

@@ -1,8 +1,8 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import { Header } from "./headers.js";
-import type { Reason } from "./reasons.js";
+import { Header } from "../wire/headers.js";
+import type { Reason } from "../wire/reasons.js";
 import { readStream } from "./read-stream.js";
-import { quarantineSubject, StreamName } from "./subjects.js";
+import { quarantineSubject, StreamName } from "../wire/subjects.js";
 
 /** One quarantined message as operators read it. The body stays in the stream, untouched. */
 export interface QuarantineEntry {

@@ -1,4 +1,4 @@
-import { Channel, parseEventType, type OriginCode } from "../../schemas/protocol.js";
+import { Channel, parseEventType, type OriginCode } from "../../../schemas/protocol.js";
 import type { Reason } from "./reasons.js";
 
 /** Subjects and stream names of wire protocol v1, defined here and nowhere else. */

@@ -1,9 +1,9 @@
 import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamInfo } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { Bounds } from "../../schemas/config.js";
-import { Channel } from "../../schemas/protocol.js";
-import type { Logger } from "./logger.js";
-import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "./subjects.js";
+import type { Bounds } from "../../../schemas/config.js";
+import { Channel } from "../../../schemas/protocol.js";
+import type { Logger } from "../core/logger.js";
+import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "../wire/subjects.js";
 
 const DAY_NS = 86_400 * 1e9;
 

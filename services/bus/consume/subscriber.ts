@@ -1,15 +1,15 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import type { AllianceEvent } from "../../schemas/envelope.js";
+import type { AllianceEvent } from "../../../schemas/envelope.js";
 import { createCoalescer, type Coalescer } from "./coalesce.js";
-import { ensureConsumer, type ConsumerSpec } from "./consumer.js";
+import { ensureConsumer, type ConsumerSpec } from "../admin/consumer.js";
 import { openConsumerSession } from "./consumer-session.js";
 import { HandledWindow } from "./handled-window.js";
 import { streamPosition, type ProcessedRecord } from "./idempotency.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../core/logger.js";
 import { quarantineMessage } from "./quarantine.js";
 import { readAhead } from "./read-ahead.js";
-import { Reason } from "./reasons.js";
-import type { IncomingMessage, Verdict, Verifier } from "./verify.js";
+import { Reason } from "../wire/reasons.js";
+import type { IncomingMessage, Verdict, Verifier } from "../wire/verify.js";
 
 export interface HandlerContext {
   readonly stream: string;

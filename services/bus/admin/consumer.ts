@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type ConsumerInfo, type JetStreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { SubscriberConfig } from "../../schemas/config.js";
-import { AllianceError, ErrorCode } from "./errors.js";
+import type { SubscriberConfig } from "../../../schemas/config.js";
+import { AllianceError, ErrorCode } from "../core/errors.js";
 
 /** Where a new consumer starts: the whole retained history, or only what arrives from now on. */
 export type StartFrom = "all" | "new";

@@ -1,7 +1,7 @@
-import type { Bounds } from "../../schemas/config.js";
-import type { AllianceEvent } from "../../schemas/envelope.js";
-import { parseEvent } from "../../schemas/registry.js";
-import { memberOfKid, type KeyDirectory } from "./directory.js";
+import type { Bounds } from "../../../schemas/config.js";
+import type { AllianceEvent } from "../../../schemas/envelope.js";
+import { parseEvent } from "../../../schemas/registry.js";
+import { memberOfKid, type KeyDirectory } from "../keys/directory.js";
 import { Header } from "./headers.js";
 import { parseSignatureHeader, verifyDetached, verifyDetachedNative, type SignatureEngine } from "./jws.js";
 import { Reason } from "./reasons.js";

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumeOptions, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
-import { ensureConsumer, type ConsumerSpec } from "./consumer.js";
-import type { Logger } from "./logger.js";
+import { ensureConsumer, type ConsumerSpec } from "../admin/consumer.js";
+import type { Logger } from "../core/logger.js";
 
 /** Messages of one consumer, across however many pull sessions it takes to keep them coming. */
 export interface ConsumerSession extends AsyncIterable<JsMsg> {

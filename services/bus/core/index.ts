@@ -1,0 +1,10 @@
+export { openBus } from "./bus.js";
+export type { Bus, OpenBusOptions } from "./bus.js";
+export { loadConfig, parseConfig, DEFAULT_CONFIG_PATH } from "./config.js";
+export { connectBus } from "./connect.js";
+export type { ConnectSettings, NatsConnection } from "./connect.js";
+export { AllianceError, TransientError, ErrorCode, isAllianceError } from "./errors.js";
+export { createLogger, REDACT_PATHS } from "./logger.js";
+export type { Logger, LoggerSettings } from "./logger.js";
+export { isTransient, retryTransient } from "./retry.js";
+export type { RetryOptions } from "./retry.js";

@@ -1,0 +1,2 @@
+export { createPublisher } from "./publisher.js";
+export type { Publisher, PublisherDeps, PublishReceipt } from "./publisher.js";
