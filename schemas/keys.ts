@@ -27,3 +27,21 @@ export type PrivateJwk = z.infer<typeof PrivateJwk>;
 /** The public key directory: a JWKS (RFC 7517 §5). */
 export const Jwks = z.strictObject({ keys: z.array(PublicJwk).max(10_000) });
 export type Jwks = z.infer<typeof Jwks>;
+
+/** `<code>:enc-<key-id>`: the kid of a member's X25519 encryption key (protocol v1.1 §1b.1). */
+export const EncKid = Kid.refine((kid) => kid.slice(kid.indexOf(":") + 1).startsWith("enc-"), "<origin>:enc-<key-id>");
+
+/** A public X25519 JWK for sealed distribution (protocol v1.1 §1b.1): standard JWK members only. */
+export const EncPublicJwk = z.strictObject({
+  kty: z.literal("OKP"),
+  crv: z.literal("X25519"),
+  x: base64url.length(43).describe("The 32-byte X25519 public key, base64url."),
+  kid: EncKid,
+  use: z.literal("enc"),
+  alg: z.literal("ECDH-ES+A256KW"),
+});
+export type EncPublicJwk = z.infer<typeof EncPublicJwk>;
+
+/** A private X25519 JWK, kept by the member that made it (mode 0600), never by the host. */
+export const EncPrivateJwk = EncPublicJwk.extend({ d: base64url.length(43) });
+export type EncPrivateJwk = z.infer<typeof EncPrivateJwk>;

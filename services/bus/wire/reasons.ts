@@ -20,6 +20,10 @@ export const Reason = {
   Duplicate: "duplicate",
   /** Subscriber-side: the handler kept failing until the consumer's max deliveries. */
   MaxDeliveries: "max-deliveries",
+  /** v1.1 (§1b.2): a sealed event listed this member but cannot be opened with its keys, or its `aad` differs. */
+  Undecryptable: "undecryptable",
+  /** v1.1 (§1b.3, §1b.4): handling policy broken (plaintext RED, onward sharing without consent, a retract by a non-originator). */
+  Policy: "policy",
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
