@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Lang, OriginCode, Tlp, TYPE_PATTERN } from "./protocol.js";
+import { DataContentType, Evaluation, EventRef, Handling, Lang, OriginCode, Tlp, TYPE_PATTERN } from "./protocol.js";
 
 /**
  * The CloudEvents 1.0 structured-mode envelope of wire protocol v1 (docs/protocol.md §2).
@@ -12,13 +12,18 @@ export const Envelope = z.strictObject({
   source: OriginCode,
   type: z.string().regex(TYPE_PATTERN, "alliance.<channel>.<kind>.v<major>"),
   time: z.iso.datetime({ offset: true }),
-  datacontenttype: z.literal("application/json"),
+  datacontenttype: z.enum([DataContentType.Json, DataContentType.Sealed]),
   tlp: Tlp,
   lang: Lang,
   expires: z.iso.datetime({ offset: true }).optional(),
   recipients: z.array(OriginCode).min(1).max(64)
     .refine((codes) => new Set(codes).size === codes.length, "recipients must not repeat")
     .optional(),
+  // v1.1 (§1b.3): optional, additive; a v1 message has none of them.
+  handling: Handling.optional(),
+  handlingnote: z.string().min(1).max(500).optional(),
+  evaluation: Evaluation.optional(),
+  derivedfrom: EventRef.optional(),
   data: z.unknown(),
 });
 export type Envelope = z.infer<typeof Envelope>;

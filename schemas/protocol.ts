@@ -30,6 +30,18 @@ export type Lang = z.infer<typeof Lang>;
 export const Tlp = z.enum(["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]);
 export type Tlp = z.infer<typeof Tlp>;
 
+/** v1.1 (§1b.3) handling codes: H0 none, H1 no judicial use without consent, H2 no onward dissemination without consent, H3 other (see `handlingnote`). */
+export const Handling = z.enum(["H0", "H1", "H2", "H3"]);
+export type Handling = z.infer<typeof Handling>;
+
+/** v1.1 (§1b.3) evaluation: source reliability A–C or X, then information assessment 1–4 (`B2`). */
+export const Evaluation = z.string().regex(/^[ABCX][1-4]$/, "source reliability A-C or X, then assessment 1-4 (e.g. B2)");
+export type Evaluation = z.infer<typeof Evaluation>;
+
+/** `datacontenttype`: plain JSON `data`, or (v1.1 §1b.2) a sealed `data`, a JWE in General JSON Serialization. */
+export const DataContentType = { Json: "application/json", Sealed: "application/jose+json" } as const;
+export type DataContentType = (typeof DataContentType)[keyof typeof DataContentType];
+
 /** A member's code: lowercase ISO 3166-1 alpha-2. */
 export const MemberCode = z.string().regex(/^[a-z]{2}$/, "a lowercase ISO 3166-1 alpha-2 code");
 export type MemberCode = z.infer<typeof MemberCode>;
@@ -42,6 +54,9 @@ export type OriginCode = z.infer<typeof OriginCode>;
 /** `<origin>:<key-id>`; checked before any directory lookup so that hostile kids never reach it. */
 export const KID_PATTERN = /^(?:[a-z]{2}|sec):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const Kid = z.string().regex(KID_PATTERN, "<origin>:<key-id>");
+
+/** `<origin>:<id>` of the event a derived event passes on (v1.1 §1b.3 `derivedfrom`). */
+export const EventRef = z.string().regex(/^(?:[a-z]{2}|sec):[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "<origin>:<event id>");
 
 /** CloudEvents `type`: alliance.<channel>.<kind>.v<major>. */
 export const TYPE_PATTERN = /^alliance\.([a-z]+)\.([a-z][a-z0-9-]*)\.v([1-9][0-9]*)$/;
