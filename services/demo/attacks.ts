@@ -1,5 +1,5 @@
-import { headers, type MsgHdrs } from "@nats-io/transport-node";
-import type { JetStreamClient } from "@nats-io/jetstream";
+import type { JetStreamClient, MsgHdrs } from "../bus/core/nats-types.js";
+import { newHeaders } from "../bus/publish/raw.js";
 import type { Bounds } from "../../schemas/config.js";
 import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../bus/wire/headers.js";
 import { generateMemberKey, signerFromJwk, type Signer } from "../bus/keys/keys.js";
@@ -17,7 +17,7 @@ export interface Attack {
 }
 
 export function wireHeaders(msg: Pick<SignedMessage, "id" | "signature">, overrides: Partial<Record<string, string>> = {}): MsgHdrs {
-  const h = headers();
+  const h = newHeaders();
   h.set(Header.MsgId, overrides[Header.MsgId] ?? msg.id);
   if (overrides[Header.Signature] !== "") h.set(Header.Signature, overrides[Header.Signature] ?? msg.signature);
   h.set(Header.ContentType, CLOUDEVENTS_CONTENT_TYPE);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Bounds } from "../../schemas/config.js";
-import type { JetStreamClient } from "@nats-io/jetstream";
+import type { JetStreamClient } from "../bus/core/nats-types.js";
 import type { Signer } from "../bus/keys/keys.js";
 import type { Logger } from "../bus/core/logger.js";
 import { createPublisher } from "../bus/publish/publisher.js";

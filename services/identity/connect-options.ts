@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions } from "@nats-io/transport-node";
+import { credsFileAuthenticator, nkeySeedAuthenticator } from "../bus/core/authenticators.js";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
+import type { ConnectionOptions } from "../bus/core/nats-types.js";
 import { identityOfSeedFile, inboxPrefix } from "./identities.js";
 import { readSeed } from "./nkeys.js";
 
@@ -27,10 +28,10 @@ export function clientConnectOptions(security: ClientSecurity): Partial<Connecti
     const file = security.credsFile;
     const text = readCredsText(file);
     if (text.includes("BEGIN NATS USER JWT")) {
-      options.authenticator = credsAuthenticator(new TextEncoder().encode(text));
+      options.authenticator = credsFileAuthenticator(new TextEncoder().encode(text));
     } else {
       const seed = readSeed(file);
-      options.authenticator = nkeyAuthenticator(seed);
+      options.authenticator = nkeySeedAuthenticator(seed);
     }
     const identity = security.identity ?? identityOfSeedFile(file);
     if (identity) options.inboxPrefix = inboxPrefix(identity);

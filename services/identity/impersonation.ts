@@ -1,5 +1,5 @@
-import type { JetStreamClient } from "@nats-io/jetstream";
-import { headers } from "@nats-io/transport-node";
+import type { JetStreamClient } from "../bus/core/nats-types.js";
+import { newHeaders } from "../bus/publish/raw.js";
 import { Header } from "../bus/wire/headers.js";
 import type { SignedMessage } from "../bus/wire/sign.js";
 import { permissionViolation } from "./violations.js";
@@ -10,7 +10,7 @@ import { permissionViolation } from "./violations.js";
  * refused it as a permissions violation; false when it was stored. For the demo and for tests.
  */
 export async function launchImpersonation(js: JetStreamClient, message: Pick<SignedMessage, "subject" | "body" | "signature">): Promise<boolean> {
-  const h = headers();
+  const h = newHeaders();
   const msgID = crypto.randomUUID();
   h.set(Header.MsgId, msgID);
   h.set(Header.Signature, message.signature);

@@ -1,6 +1,6 @@
 import { dirname, join, relative, resolve } from "node:path";
-import type { ConnectionOptions } from "@nats-io/transport-node";
 import type { AllianceConfig } from "../../schemas/config.js";
+import type { ConnectionOptions } from "../bus/core/nats-types.js";
 import { writeServerAuth, type ServerAuth } from "./auth-files.js";
 import { ensureCertificates, type CertificateSet } from "./certs.js";
 import { clientConnectOptions } from "./connect-options.js";

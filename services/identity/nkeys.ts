@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createUser, fromSeed } from "@nats-io/nkeys";
+import { createUserNkey, publicKeyOfNkeySeed } from "../bus/admin/nkeys.js";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import type { Identity } from "./identities.js";
 
@@ -27,11 +27,11 @@ export function ensureIdentityKeys(dir: string, identities: readonly Identity[])
   return identities.map((identity) => {
     const file = seedFile(dir, identity.name);
     if (existsSync(file)) return { identity, seedFile: file, publicKey: publicKeyOfSeed(readSeed(file)), created: false };
-    const user = createUser();
+    const user = createUserNkey();
     // "wx": never overwrite a seed that appeared meanwhile (two generators racing).
-    writeFileSync(file, `${new TextDecoder().decode(user.getSeed())}\n`, { mode: 0o600, flag: "wx" });
+    writeFileSync(file, `${new TextDecoder().decode(user.seed)}\n`, { mode: 0o600, flag: "wx" });
     chmodSync(file, 0o600);
-    return { identity, seedFile: file, publicKey: user.getPublicKey(), created: true };
+    return { identity, seedFile: file, publicKey: user.publicKey, created: true };
   });
 }
 
@@ -54,5 +54,5 @@ export function readSeed(file: string): Uint8Array {
 }
 
 export function publicKeyOfSeed(seed: Uint8Array): string {
-  return fromSeed(seed).getPublicKey();
+  return publicKeyOfNkeySeed(seed);
 }

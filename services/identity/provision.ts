@@ -1,9 +1,9 @@
-import { Kvm } from "@nats-io/kv";
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { AllianceConfig } from "../../schemas/config.js";
+import { createKvView } from "../bus/admin/kv-views.js";
 import { ensureConsumer } from "../bus/admin/consumer.js";
 import { openProcessedRecord } from "../bus/consume/idempotency.js";
 import type { Logger } from "../bus/core/logger.js";
+import type { JetStreamClient, JetStreamManager } from "../bus/core/nats-types.js";
 import { streamForChannel } from "../bus/wire/subjects.js";
 
 export interface ProvisionedConsumer {
@@ -23,7 +23,7 @@ export async function provisionAccess(admin: { js: JetStreamClient; jsm: JetStre
   // Opening the record creates its bucket with the options every subscriber expects.
   await openProcessedRecord(admin.js, "provisioning", config.bounds);
   for (const bucket of config.access.secretariatBuckets) {
-    await new Kvm(admin.js).create(bucket, { history: 1, replicas: config.bounds.replicas });
+    await createKvView(admin.js, bucket, { history: 1, replicas: config.bounds.replicas });
   }
   const provisioned: ProvisionedConsumer[] = [];
   for (const declared of config.access.consumers) {

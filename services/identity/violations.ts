@@ -1,5 +1,5 @@
-import { errors } from "@nats-io/transport-node";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
+import { asPermissionViolation } from "../bus/core/permission-error.js";
 
 export interface PermissionViolation {
   readonly operation: "publish" | "subscription";
@@ -14,7 +14,8 @@ const PATTERN = /Permissions Violation for (Publish|Subscription) to "([^"]+)"/i
  */
 export function permissionViolation(err: unknown): PermissionViolation | undefined {
   for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof errors.PermissionViolationError) return { operation: e.operation, subject: e.subject };
+    const violation = asPermissionViolation(e);
+    if (violation) return violation;
     const match = e instanceof Error ? PATTERN.exec(e.message) : null;
     if (match) return { operation: match[1]!.toLowerCase() === "publish" ? "publish" : "subscription", subject: match[2]! };
   }

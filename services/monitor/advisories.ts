@@ -1,6 +1,7 @@
-import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { z } from "zod";
+import { watchSubjects } from "../bus/admin/advisories.js";
 import type { Logger } from "../bus/core/logger.js";
+import type { NatsConnection } from "../bus/core/connect.js";
 import { parseJsonSafely } from "../bus/wire/safe-json.js";
 import { MONITOR_CONSUMER_PREFIX } from "./collect.js";
 import type { AdvisoryEvent, AdvisoryTally } from "./types.js";
@@ -86,23 +87,16 @@ export interface AdvisoryWatch extends AsyncDisposable {
 /** Subscribes to the advisories and counts them from now on (advisories are not stored). */
 export function watchAdvisories(nc: NatsConnection, log: Logger, now: () => number = Date.now): AdvisoryWatch {
   let tally: AdvisoryTally = { counts: [], latest: [] };
-  const subs: Subscription[] = ADVISORY_SUBJECTS.map((subject) =>
-    nc.subscribe(subject, {
-      callback: (err, msg) => {
-        if (err) {
-          log.warn({ err, subject }, "advisory subscription failed");
-          return;
-        }
-        const event = parseAdvisory(msg.data, now());
-        // The monitors' own quarantine readers come and go: not news for operators.
-        if (event?.consumer?.startsWith(MONITOR_CONSUMER_PREFIX)) return;
-        if (event) tally = tallyAdvisory(tally, event);
-        else log.debug({ subject: msg.subject }, "unreadable advisory ignored");
-      },
-    }),
-  );
-  const stop = async () => {
-    for (const sub of subs) if (!sub.isClosed()) sub.unsubscribe();
-  };
+  const watch = watchSubjects(nc, ADVISORY_SUBJECTS, {
+    onError: (err, subject) => log.warn({ err, subject }, "advisory subscription failed"),
+    onMessage: (msg) => {
+      const event = parseAdvisory(msg.data, now());
+      // The monitors' own quarantine readers come and go: not news for operators.
+      if (event?.consumer?.startsWith(MONITOR_CONSUMER_PREFIX)) return;
+      if (event) tally = tallyAdvisory(tally, event);
+      else log.debug({ subject: msg.subject }, "unreadable advisory ignored");
+    },
+  });
+  const stop = () => watch.stop();
   return { tally: () => tally, stop, [Symbol.asyncDispose]: stop };
 }

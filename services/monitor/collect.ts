@@ -1,4 +1,5 @@
-import type { ClusterInfo, ConsumerInfo, JetStreamManager, StreamInfo } from "@nats-io/jetstream";
+import { sampleStreamInfo } from "../bus/admin/jetstream-sampling.js";
+import type { ClusterInfo, ConsumerInfo, JetStreamManager, StreamInfo } from "../bus/core/nats-types.js";
 import { channelSubject, QUARANTINE_TOKEN, StreamName } from "../bus/wire/subjects.js";
 import type { ConsumerSample, ReplicaSample, Sample, StreamSample } from "./types.js";
 
@@ -37,9 +38,9 @@ export async function collectSample(jsm: JetStreamManager, now: () => number = D
 
 async function sampleStream(jsm: JetStreamManager, name: string): Promise<{ stream: StreamSample; consumers: ConsumerSample[] }> {
   const isQuarantine = name === StreamName.quarantine;
-  const info = await jsm.streams.info(name, isQuarantine ? { subjects_filter: channelSubject(QUARANTINE_TOKEN) } : undefined);
+  const { info, consumers: infos } = await sampleStreamInfo(jsm, name, isQuarantine ? channelSubject(QUARANTINE_TOKEN) : undefined);
   const consumers: ConsumerSample[] = [];
-  for await (const ci of jsm.consumers.list(name)) {
+  for (const ci of infos) {
     if (ci.name.startsWith(MONITOR_CONSUMER_PREFIX)) continue;
     consumers.push(toConsumerSample(ci));
   }

@@ -1,8 +1,8 @@
-import { DeliverPolicy, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
-import { nuid } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Header } from "../bus/wire/headers.js";
 import type { Logger } from "../bus/core/logger.js";
+import type { JetStreamClient, JsMsg } from "../bus/core/nats-types.js";
+import { followStream } from "../bus/admin/follow-stream.js";
 import { describeQuarantined } from "../bus/admin/quarantine-report.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { MONITOR_CONSUMER_PREFIX } from "./collect.js";
@@ -33,12 +33,12 @@ export function startQuarantineFeed(js: JetStreamClient, log: Logger): Quarantin
   const loop = (async () => {
     while (!stopped) {
       try {
-        const consumer = await js.consumers.get(StreamName.quarantine, {
-          name_prefix: `${MONITOR_CONSUMER_PREFIX}${nuid.next()}`,
-          headers_only: true,
-          ...(counter.lastSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: counter.lastSeq + 1 } : {}),
+        const messages = await followStream(js, StreamName.quarantine, {
+          namePrefix: MONITOR_CONSUMER_PREFIX,
+          headersOnly: true,
+          ...(counter.lastSeq > 0 ? { fromSeq: counter.lastSeq + 1 } : {}),
+          maxMessages: 500,
         });
-        const messages = await consumer.consume({ max_messages: 500 });
         current = messages;
         if (stopped) messages.stop();
         for await (const msg of messages) {

@@ -1,5 +1,5 @@
-import type { JsMsg } from "@nats-io/jetstream";
 import type { Bounds } from "../../schemas/config.js";
+import type { JsMsg } from "../bus/core/nats-types.js";
 import { Header } from "../bus/wire/headers.js";
 import { createVerifier, type IncomingMessage, type Verdict } from "../bus/wire/verify.js";
 import { applyEvent, commit, secretariatKindOf } from "./state/apply.js";

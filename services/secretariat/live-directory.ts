@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { Jwks } from "../../schemas/keys.js";
 import type { KeyDirectory, KeyLookup } from "../bus/keys/directory.js";
 import type { Logger } from "../bus/core/logger.js";
+import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "../bus/core/nats-types.js";
+import { followStream, streamInfo } from "../bus/admin/follow-stream.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createFold, toStreamMessage, type Folded } from "./fold.js";
 import { foundingState } from "./state/initial.js";
@@ -52,9 +53,8 @@ export async function createLiveDirectory(deps: LiveDirectoryDeps): Promise<Live
   const log = deps.log.child({ svc: "live-directory" });
   const fold = await createFold({ bounds: deps.config.bounds, state: foundingState(deps.config, deps.founding) });
   // Fails here, with the server's reason, when the secretariat stream does not exist.
-  await deps.jsm.streams.info(StreamName.secretariat);
-  const consumer = await deps.js.consumers.get(StreamName.secretariat);
-  const messages: ConsumerMessages = await consumer.consume();
+  await streamInfo(deps.jsm, StreamName.secretariat);
+  const messages: ConsumerMessages = await followStream(deps.js, StreamName.secretariat);
   let failure: unknown;
 
   const following = (async () => {
@@ -85,7 +85,7 @@ export async function createLiveDirectory(deps: LiveDirectoryDeps): Promise<Live
   return {
     lookup: (kid: string, at: Date): KeyLookup => fold.directory.lookup(kid, at),
     async ready(timeoutMs) {
-      const info = await deps.jsm.streams.info(StreamName.secretariat);
+      const info = await streamInfo(deps.jsm, StreamName.secretariat);
       await waitForSeq(info.state.last_seq, timeoutMs);
     },
     waitForSeq,

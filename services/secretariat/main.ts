@@ -1,9 +1,9 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { ConnectionOptions } from "@nats-io/transport-node";
 import type { AllianceConfig } from "../../schemas/config.js";
 import { openBus } from "../bus/core/bus.js";
 import { loadConfig } from "../bus/core/config.js";
+import type { ConnectionOptions } from "../bus/core/nats-types.js";
 import { AllianceError, ErrorCode, isAllianceError } from "../bus/core/errors.js";
 import { loadJwks, loadSigner } from "../bus/keys/keys.js";
 import { createLogger, type Logger } from "../bus/core/logger.js";

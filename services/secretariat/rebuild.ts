@@ -1,6 +1,6 @@
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { Jwks } from "../../schemas/keys.js";
+import type { JetStreamClient, JetStreamManager } from "../bus/core/nats-types.js";
 import { readStream } from "../bus/admin/read-stream.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createFold, toStreamMessage, type Folded, type StreamMessage } from "./fold.js";

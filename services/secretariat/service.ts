@@ -1,4 +1,3 @@
-import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import type { AllianceConfig } from "../../schemas/config.js";
 import { SecretariatKind, type MembershipDecided } from "../../schemas/governance/index.js";
 import type { Jwks } from "../../schemas/keys.js";
@@ -8,6 +7,7 @@ import { AllianceError, isAllianceError, ErrorCode } from "../bus/core/errors.js
 import { Header } from "../bus/wire/headers.js";
 import type { Signer } from "../bus/keys/keys.js";
 import type { Logger } from "../bus/core/logger.js";
+import type { ConsumerMessages, JsMsg } from "../bus/core/nats-types.js";
 import { createPublisher } from "../bus/publish/publisher.js";
 import { quarantineMessage } from "../bus/consume/quarantine.js";
 import { StreamName } from "../bus/wire/subjects.js";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import { Kvm, type KV } from "@nats-io/kv";
 import type { Bounds } from "../../schemas/config.js";
+import { createKvView, isRevisionConflict, openKvView, type KvView } from "../bus/admin/kv-views.js";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
+import type { JetStreamClient } from "../bus/core/nats-types.js";
 import type { Logger } from "../bus/core/logger.js";
 import { retryTransient } from "../bus/core/retry.js";
 import type { Change, GovState } from "./state/types.js";
@@ -78,23 +78,13 @@ const encoder = new TextEncoder();
 
 interface Snapshot { readonly meta: Meta | undefined; readonly metaRevision: number; readonly state: GovState; readonly revisions: Map<string, number> }
 
-/**
- * The keys of a bucket, from the stream's subject counts: no consumer is created, so an identity
- * allowed only to read and write its buckets (docs/security.md) can list them.
- */
-async function listKeys(jsm: JetStreamManager, bucket: ViewBucket): Promise<string[]> {
-  const prefix = `$KV.${bucket}.`;
-  const info = await jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${prefix}>` });
-  return Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length)).sort();
-}
-
-async function readAll(buckets: ReadonlyMap<ViewBucket, KV>, jsm: JetStreamManager): Promise<Snapshot> {
+async function readAll(buckets: ReadonlyMap<ViewBucket, KvView>): Promise<Snapshot> {
   const state = emptyState();
   const revisions = new Map<string, number>();
   let meta: Meta | undefined;
   let metaRevision = 0;
   for (const [bucket, kv] of buckets) {
-    for (const key of await listKeys(jsm, bucket)) {
+    for (const key of await kv.keys()) {
       const entry = await kv.get(key);
       if (!entry || entry.operation !== "PUT") continue;
       revisions.set(`${bucket}/${key}`, entry.revision);
@@ -114,17 +104,16 @@ function overlay(state: GovState, meta: Meta): void {
   state.lastSeq = meta.intent?.seq ?? meta.lastSeq;
 }
 
-async function openBuckets(js: JetStreamClient, replicas: Bounds["replicas"] | undefined): Promise<Map<ViewBucket, KV> | undefined> {
-  const kvm = new Kvm(js);
-  const buckets = new Map<ViewBucket, KV>();
+async function openBuckets(js: JetStreamClient, replicas: Bounds["replicas"] | undefined): Promise<Map<ViewBucket, KvView> | undefined> {
+  const buckets = new Map<ViewBucket, KvView>();
   for (const bucket of Object.values(ViewBucket)) {
     if (replicas === undefined) {
-      const exists = await kvm.open(bucket, { bindOnly: true }).then(async (kv) => (await kv.status(), kv)).catch(() => undefined);
+      const exists = await openKvView(js, bucket);
       if (!exists) return undefined;
       buckets.set(bucket, exists);
     } else {
       // History 1: the stream is the history; the views only hold the present.
-      buckets.set(bucket, await kvm.create(bucket, { history: 1, replicas }));
+      buckets.set(bucket, await createKvView(js, bucket, { history: 1, replicas }));
     }
   }
   return buckets;
@@ -138,11 +127,10 @@ async function openBuckets(js: JetStreamClient, replicas: Bounds["replicas"] | u
 export async function readViews(js: JetStreamClient): Promise<GovState | undefined> {
   const buckets = await openBuckets(js, undefined);
   if (!buckets) return undefined;
-  const jsm = await js.jetstreamManager();
   const governance = buckets.get(ViewBucket.governance)!;
   for (;;) {
     const before = await governance.get(META_KEY);
-    const snapshot = await readAll(buckets, jsm);
+    const snapshot = await readAll(buckets);
     if (!snapshot.meta) return undefined;
     const after = await governance.get(META_KEY);
     if (before?.revision !== snapshot.metaRevision || after?.revision !== snapshot.metaRevision) continue;
@@ -168,7 +156,6 @@ export async function openViewStore(
   faults?: { afterIntentWritten?(seq: number): Promise<void> | void },
 ): Promise<ViewStore> {
   const buckets = (await openBuckets(js, bounds.replicas))!;
-  const jsm = await js.jetstreamManager();
   let revisions = new Map<string, number>();
   let lastSeq = 0;
   const writer = randomUUID();
@@ -186,7 +173,7 @@ export async function openViewStore(
         { deadlineMs: 60_000, onRetry: (err, attempt) => log.warn({ bucket, key, attempt, err: (err as Error).message }, "view write not acknowledged; retrying") },
       );
     } catch (err) {
-      if (!isCasFailure(err)) throw err;
+      if (!isRevisionConflict(err)) throw err;
       // A refused compare-and-set after a lost acknowledgement is our own earlier attempt.
       const current = await kv.get(key).catch(() => null);
       if (current && current.operation === "PUT" && current.string() === text) {
@@ -210,7 +197,7 @@ export async function openViewStore(
 
   return {
     async load() {
-      const snapshot = await readAll(buckets, jsm);
+      const snapshot = await readAll(buckets);
       revisions = snapshot.revisions;
       if (!snapshot.meta) return undefined;
       lastSeq = snapshot.meta.lastSeq;
@@ -229,10 +216,4 @@ export async function openViewStore(
       await writeAll(seq, changes.map(writeOf));
     },
   };
-}
-
-/** The server refused a write because the entry's revision was not the one expected. */
-function isCasFailure(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) return err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown;
-  return err instanceof Error && /wrong last sequence/i.test(err.message);
 }

@@ -8,3 +8,6 @@ export { createLogger, REDACT_PATHS } from "./logger.js";
 export type { Logger, LoggerSettings } from "./logger.js";
 export { isTransient, retryTransient } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
+export { credsFileAuthenticator, nkeySeedAuthenticator } from "./authenticators.js";
+export { asPermissionViolation } from "./permission-error.js";
+export type { ClusterInfo, ConsumerInfo, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, StreamInfo, ConnectionOptions, MsgHdrs } from "./nats-types.js";
