@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../../services/bus/core/bus.js";
@@ -10,7 +13,8 @@ import { Header } from "../../services/bus/wire/headers.js";
 import { signDetachedNative } from "../../services/bus/wire/jws.js";
 import { Reason } from "../../services/bus/wire/reasons.js";
 import { StreamName } from "../../services/bus/wire/subjects.js";
-import { createLiveDirectory, createSecretariat, type LiveDirectory, type Secretariat } from "../../services/secretariat/index.js";
+import { createLiveDirectory, createSecretariat, rebuildFromStream, type LiveDirectory, type Secretariat } from "../../services/secretariat/index.js";
+import { runAlliance } from "../helpers/cli.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
@@ -58,7 +62,7 @@ async function publishRaw(subject: string, envelope: Record<string, unknown>): P
 }
 
 describe("poison governance - a signed key-rotated with a poison key", () => {
-  it("poison - is quarantined as schema, and a genuine rotation published after it takes effect at a live directory", async () => {
+  it("poison - is quarantined as schema, a genuine rotation published after it takes effect at a live directory, and the audit replays past it", async () => {
     const poisonSeq = await publishRaw("alliance.secretariat.fr.key-rotated", {
       specversion: "1.0", id: randomUUID(), source: "fr", type: "alliance.secretariat.key-rotated.v1", time: new Date().toISOString(),
       datacontenttype: "application/json", tlp: "GREEN", lang: "en",
@@ -80,5 +84,20 @@ describe("poison governance - a signed key-rotated with a poison key", () => {
     await expect(verifyStored(bus, config.bounds, live, StreamName.crime, withNew.seq)).resolves.toMatchObject({ ok: true });
     await expect(verifyStored(bus, config.bounds, live, StreamName.crime, withOld.seq)).resolves.toMatchObject({ ok: false, reason: Reason.KeyRevoked });
     expect(live.state().keys.fr!.keys.map((k) => k.kid)).toEqual([fr.kid, nextJwk.kid]);
-  });
+
+    // A replay (what every member and `alliance gov audit` compute) goes past it the same way.
+    const replayed = await rebuildFromStream(bus, { config, founding });
+    expect(replayed.keys.fr!.keys.map((k) => k.kid)).toEqual([fr.kid, nextJwk.kid]);
+    const dir = mkdtempSync(join(tmpdir(), "alliance-poison-"));
+    try {
+      writeFileSync(join(dir, "directory.json"), JSON.stringify(founding));
+      const audit = await runAlliance(["gov", "audit", "--json", "--directory", join(dir, "directory.json")], { env: { ...process.env, NATS_URL: server.url, LOG_LEVEL: "warn", LOG_PRETTY: "false" } });
+      expect(audit.code, audit.stderr).toBe(0);
+      const lines = audit.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({ seq: poisonSeq, verdict: "quarantined", reason: Reason.Schema }));
+      expect(lines.at(-1)).toMatchObject({ summary: { viewsMatch: true } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
