@@ -13,8 +13,8 @@ export const SECRET_MEMBERS: ReadonlySet<string> = new Set([
   "d", "key", "privatekey", "private_key", "seed", "seeds", "nkey", "secret", "creds", "password", "token", "authorization",
 ]);
 
-/** NATS nkey seeds: `S` + the key type (User, Account, Operator, server N, Cluster, eXchange curve) + base32. */
-const NKEY_SEED = /\bS[UAONCX][A-Z2-7]{50,}/g;
+/** NATS nkey seeds, whole or truncated: `S` + the key type (User, Account, Operator, server N, Cluster, eXchange curve) + base32. */
+const NKEY_SEED = /S[UAONCX][A-Z2-7]{20,}/g;
 /** `"d":"<value>` quoted in text (a JSON syntax error's excerpt), escaped or not, terminated or not. */
 const QUOTED_D = /(\\?"d\\?"\s*:\s*\\?")[A-Za-z0-9_\-+/=]*/g;
 /** How deep the walk goes: past this, values are replaced (log objects are shallow; hostile ones are not). */
