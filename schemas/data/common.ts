@@ -4,12 +4,14 @@ import { Lang } from "../protocol.js";
 /**
  * Building blocks shared by the `data` schemas of the three priority channels. Every string and
  * every array is bounded, so a hostile publisher cannot make a subscriber hold unbounded input,
- * and free text refuses control characters, so nothing off the wire can drive a terminal or
- * forge a log line. Patterns use only `\x` escapes so that Go, Java and Python validators read
- * the generated JSON Schema the same way.
+ * and free text refuses the C0 control characters and DEL, so no line break or 7-bit escape
+ * sequence rides in a one-line field. C1 controls (U+0080–U+009F) pass: the wire protocol has
+ * always accepted them (docs/protocol.md §2.1), so whatever displays text escapes them there.
+ * Patterns use only `\x` escapes and ASCII classes (`[0-9]`, never `\d`) so that Go, Java and
+ * Python validators read the generated JSON Schema the same way.
  */
 
-/** Single-line text: no control characters at all. */
+/** Single-line text: no C0 control characters, no DEL. */
 const SINGLE_LINE = /^[^\x00-\x1F\x7F]*$/;
 /** Multi-line text: tab, line feed and carriage return allowed, other control characters not. */
 const MULTI_LINE = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
