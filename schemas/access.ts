@@ -62,7 +62,7 @@ export function checkAccess(access: AccessConfig, memberCodes: readonly string[]
     if (!consumer.name.startsWith(`${consumer.owner}-`)) {
       ctx.addIssue({ code: "custom", path: [...path, "name"], message: `must start with "${consumer.owner}-", its owner's prefix` });
     }
-    if (/-reader-\d+$/.test(consumer.name)) ctx.addIssue({ code: "custom", path: [...path, "name"], message: "names ending -reader-<n> are kept for reader consumers" });
+    if (/-reader-[0-9]+$/.test(consumer.name)) ctx.addIssue({ code: "custom", path: [...path, "name"], message: "names ending -reader-<n> are kept for reader consumers" });
     if (seen.has(consumer.name)) ctx.addIssue({ code: "custom", path: [...path, "name"], message: `${consumer.name} declared twice` });
     seen.add(consumer.name);
     for (const channel of consumer.channels) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dateTime } from "./data/common.js";
 import { DataContentType, Evaluation, EventRef, Handling, Lang, OriginCode, Tlp, TYPE_PATTERN } from "./protocol.js";
 
 /**
@@ -11,11 +12,11 @@ export const Envelope = z.strictObject({
   id: z.uuid({ version: "v4" }),
   source: OriginCode,
   type: z.string().regex(TYPE_PATTERN, "alliance.<channel>.<kind>.v<major>"),
-  time: z.iso.datetime({ offset: true }),
+  time: dateTime(),
   datacontenttype: z.enum([DataContentType.Json, DataContentType.Sealed]),
   tlp: Tlp,
   lang: Lang,
-  expires: z.iso.datetime({ offset: true }).optional(),
+  expires: dateTime().optional(),
   recipients: z.array(OriginCode).min(1).max(64)
     .refine((codes) => new Set(codes).size === codes.length, "recipients must not repeat")
     .optional(),

@@ -4,6 +4,23 @@ import { Kid } from "./protocol.js";
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, "base64url");
 
+/**
+ * True when `x` is 43 base64url characters that decode to 32 bytes encoding a valid Ed25519
+ * point (not small-order, canonical). Never throws, whatever `x` is: zod runs a refine even when
+ * the pattern and length checks before it failed, and libsodium throws on a buffer that is not
+ * 32 bytes long, so the bytes are decoded and measured here first.
+ */
+export function isValidEd25519PublicKey(x: unknown): boolean {
+  if (typeof x !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(x)) return false;
+  const bytes = Buffer.from(x, "base64url");
+  if (bytes.length !== sodium.crypto_sign_PUBLICKEYBYTES) return false;
+  try {
+    return sodium.crypto_core_ed25519_is_valid_point(bytes);
+  } catch {
+    return false;
+  }
+}
+
 /** A public Ed25519 JWK as it appears in the directory: standard JWK members only. */
 export const PublicJwk = z.strictObject({
   kty: z.literal("OKP"),
@@ -12,7 +29,7 @@ export const PublicJwk = z.strictObject({
     .length(43)
     // A small-order or non-canonical point lets forged signatures verify in lenient libraries
     // (OpenSSL among them): such a key never enters a directory.
-    .refine((x) => sodium.crypto_core_ed25519_is_valid_point(Buffer.from(x, "base64url")), "not a valid Ed25519 public key (small-order or non-canonical point)")
+    .refine(isValidEd25519PublicKey, "not a valid Ed25519 public key (small-order or non-canonical point)")
     .describe("The 32-byte public key, base64url; a point of small order or a non-canonical encoding is refused."),
   kid: Kid,
   alg: z.literal("EdDSA"),

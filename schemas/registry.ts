@@ -30,8 +30,19 @@ export type ParseEventResult =
   | { success: true; event: AllianceEvent }
   | { success: false; error: string };
 
-/** Validates a parsed body as an envelope plus the `data` schema its `type` names. */
+/**
+ * Validates a parsed body as an envelope plus the `data` schema its `type` names. Total: a refine
+ * that throws on some input is a schema failure with its message, never an exception.
+ */
 export function parseEvent(body: unknown): ParseEventResult {
+  try {
+    return parseEventUnguarded(body);
+  } catch (err) {
+    return { success: false, error: `schema check failed: ${err instanceof Error ? err.message.slice(0, 300) : "exception"}` };
+  }
+}
+
+function parseEventUnguarded(body: unknown): ParseEventResult {
   const envelope = Envelope.safeParse(body);
   if (!envelope.success) return { success: false, error: z.prettifyError(envelope.error) };
   const schema = dataSchemas.get(envelope.data.type);

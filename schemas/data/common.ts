@@ -4,12 +4,14 @@ import { Lang } from "../protocol.js";
 /**
  * Building blocks shared by the `data` schemas of the three priority channels. Every string and
  * every array is bounded, so a hostile publisher cannot make a subscriber hold unbounded input,
- * and free text refuses control characters, so nothing off the wire can drive a terminal or
- * forge a log line. Patterns use only `\x` escapes so that Go, Java and Python validators read
- * the generated JSON Schema the same way.
+ * and free text refuses the C0 control characters and DEL, so no line break or 7-bit escape
+ * sequence rides in a one-line field. C1 controls (U+0080–U+009F) pass: the wire protocol has
+ * always accepted them (docs/protocol.md §2.1), so whatever displays text escapes them there.
+ * Patterns use only `\x` escapes and ASCII classes (`[0-9]`, never `\d`) so that Go, Java and
+ * Python validators read the generated JSON Schema the same way.
  */
 
-/** Single-line text: no control characters at all. */
+/** Single-line text: no C0 control characters, no DEL. */
 const SINGLE_LINE = /^[^\x00-\x1F\x7F]*$/;
 /** Multi-line text: tab, line feed and carriage return allowed, other control characters not. */
 const MULTI_LINE = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
@@ -67,11 +69,27 @@ export const HttpUrl = z
   .regex(/^https?:\/\//i, "an http or https URL")
   .meta({ format: "uri", description: "Absolute http or https URL, at most 2048 characters." });
 
+/**
+ * `YYYY-MM-DD`, a day that exists (leap years honoured). zod's own `z.iso.date()` pattern, spelt
+ * with `[0-9]` instead of `\d`: in Python's and .NET's regex engines `\d` also matches other
+ * scripts' digits (Arabic-Indic among them), so the generated JSON Schema would accept more there.
+ */
+const DATE = "(?:(?:[0-9][0-9][2468][048]|[0-9][0-9][13579][26]|[0-9][0-9]0[48]|[02468][048]00|[13579][26]00)-02-29|[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|(?:02)-(?:0[1-9]|1[0-9]|2[0-8])))";
+/** `hh:mm:ss[.fraction]` then `Z` or `±hh:mm`: zod's `z.iso.datetime({ offset: true })` time part, in `[0-9]`. */
+const TIME = "(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:Z|([+-](?:[01][0-9]|2[0-3]):[0-5][0-9])))";
+export const DATE_PATTERN = new RegExp(`^${DATE}$`);
+export const DATE_TIME_PATTERN = new RegExp(`^${DATE}T${TIME}$`);
+
+/** An RFC 3339 date-time with an explicit offset (docs/protocol.md §2.1), unbounded in length: the envelope's `time` and `expires`. */
+export function dateTime() {
+  return z.string().regex(DATE_TIME_PATTERN, "an RFC 3339 date-time with seconds and an offset (Z or ±hh:mm)").meta({ format: "date-time" });
+}
+
 /** RFC 3339 timestamp with an explicit offset, as in the envelope. */
-export const Timestamp = z.iso.datetime({ offset: true }).max(64).meta({ description: "RFC 3339 date-time with offset." });
+export const Timestamp = dateTime().max(64).meta({ description: "RFC 3339 date-time with offset." });
 
 /** Calendar date, ISO 8601 `YYYY-MM-DD`. */
-export const CalendarDate = z.iso.date().meta({ description: "Calendar date, ISO 8601 YYYY-MM-DD." });
+export const CalendarDate = z.string().regex(DATE_PATTERN, "a calendar date YYYY-MM-DD").meta({ format: "date", description: "Calendar date, ISO 8601 YYYY-MM-DD." });
 
 /** Event ids are random UUID v4, as in the envelope. */
 export const EventId = z.uuid({ version: "v4" }).meta({ description: "The `id` of another alliance event (UUID v4)." });

@@ -44,6 +44,20 @@ export interface Fold {
 }
 
 /**
+ * `applyEvent`, total: a transition that throws on a verified event (a bug, or an input nobody
+ * foresaw) passes the event over, with the exception as the reason, instead of stopping the fold.
+ * The fold must go on: a stalled fold freezes every key rotation and revocation after it.
+ */
+function applyTotally(state: Readonly<GovState>, applied: Applied): Step {
+  try {
+    return applyEvent(state, applied);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.slice(0, 300) : "exception";
+    return { outcome: { kind: "ignored", detail: `transition failed: ${detail}` }, changes: [] };
+  }
+}
+
+/**
  * The one way the secretariat stream becomes state, shared by the service, the live directory
  * and every rebuild or audit, so that all of them reach the same verdicts from the same stream:
  * each message is verified (every check of the protocol) against the keys the stream itself
@@ -67,7 +81,7 @@ export async function createFold(deps: { bounds: Pick<Bounds, "maxBodyBytes" | "
       at: msg.receivedAt.toISOString(),
       jws: msg.header(Header.Signature) ?? "",
     };
-    return { seq: msg.seq, verdict, applied, step: applyEvent(state, applied) };
+    return { seq: msg.seq, verdict, applied, step: applyTotally(state, applied) };
   };
 
   const commitFolded = async (folded: Folded) => {

@@ -18,7 +18,11 @@ export class StateDirectory implements KeyDirectory {
   async sync(rings?: readonly KeyRing[]): Promise<void> {
     for (const ring of rings ?? Object.values(this.state().keys)) {
       for (const entry of ring.keys) {
-        if (!this.imported.has(entry.kid)) this.imported.set(entry.kid, await importPublicJwk(entry.jwk));
+        if (this.imported.has(entry.kid)) continue;
+        // The schema admitted this key; should the import still fail, the kid stays unknown
+        // (its messages are refused) and the fold goes on.
+        const key = await importPublicJwk(entry.jwk).catch(() => undefined);
+        if (key) this.imported.set(entry.kid, key);
       }
     }
   }

@@ -4,7 +4,7 @@ export { loadConfig, parseConfig, DEFAULT_CONFIG_PATH } from "./config.js";
 export { connectBus } from "./connect.js";
 export type { ConnectSettings, NatsConnection } from "./connect.js";
 export { AllianceError, TransientError, ErrorCode, isAllianceError } from "./errors.js";
-export { createLogger, REDACT_PATHS } from "./logger.js";
+export { CENSOR, censorKeyMaterial, createLogger, loggerOptions, REDACT_PATHS, SECRET_MEMBERS } from "./logger.js";
 export type { Logger, LoggerSettings } from "./logger.js";
 export { isTransient, retryTransient } from "./retry.js";
 export type { RetryOptions } from "./retry.js";

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
-import { Jwks, PrivateJwk, PublicJwk } from "../../../schemas/keys.js";
+import { EncPrivateJwk, Jwks, PrivateJwk, PublicJwk } from "../../../schemas/keys.js";
 import type { OriginCode } from "../../../schemas/protocol.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
 
@@ -52,23 +52,62 @@ export async function initKeys(outDir: string, origins: readonly OriginCode[]): 
   return directory;
 }
 
-function readJson(path: string, code: ErrorCode): unknown {
+/**
+ * Reads and parses a JSON key file. Errors name the file and what is wrong with it, never any of
+ * its content: a syntax error's own message quotes the text around it (a private key, once), so
+ * only its position is kept, and the parser's error is not passed on as the cause.
+ */
+function readJson(path: string, code: ErrorCode, unreadable = code): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
   } catch (cause) {
-    throw new AllianceError(code, `cannot read ${path}: ${(cause as Error).message}`, { cause });
+    throw new AllianceError(unreadable, `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? "unreadable"}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const at = /position (\d+)/.exec(err instanceof Error ? err.message : "")?.[1];
+    throw new AllianceError(code, `${path} is not JSON (${at === undefined ? "syntax error" : `syntax error at character ${at}`})`);
   }
 }
 
-/** Loads a private JWK into a Signer; the error names the file, never the key material. */
+/**
+ * The fields a schema refused, by path (`keys[0].x`), never their values. `withMessages` adds the
+ * schemas' own messages (ours, or zod's, which state what was expected, not what was found) but
+ * never an unknown member's name: a member name can be a pasted secret too.
+ */
+function badFields(error: z.ZodError, withMessages = false): string {
+  const fields = error.issues.map((i) => {
+    const path = i.path.map((p, n) => (typeof p === "number" ? `[${p}]` : `${n > 0 ? "." : ""}${String(p)}`)).join("") || "(root)";
+    if (i.code === "unrecognized_keys") return `${path} (${i.keys.length} unknown member(s))`;
+    return withMessages ? `${path} (${i.message})` : path;
+  });
+  return [...new Set(fields)].join(", ");
+}
+
+/** Reads a private key file against its schema; ERR_KEY_INVALID names the file and the fields. */
+function readPrivateKeyFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
+  const json = readJson(path, ErrorCode.KeyInvalid, ErrorCode.KeyUnreadable);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new AllianceError(ErrorCode.KeyInvalid, `invalid ${what} in ${path}: bad field(s) ${badFields(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Loads a private JWK into a Signer; the error names the file and the field, never the key material. */
 export async function loadSigner(path: string): Promise<Signer> {
-  const parsed = PrivateJwk.safeParse(readJson(path, ErrorCode.KeyUnreadable));
-  if (!parsed.success) {
-    // prettifyError would echo input values; a private key file's values must not be printed.
-    const fields = parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
-    throw new AllianceError(ErrorCode.KeyInvalid, `invalid private JWK in ${path}: bad field(s) ${fields}`);
+  const jwk = readPrivateKeyFile(path, PrivateJwk, "private JWK");
+  try {
+    return await signerFromJwk(jwk);
+  } catch {
+    // The members are well-formed but are not one Ed25519 key pair (d does not give x).
+    throw new AllianceError(ErrorCode.KeyInvalid, `invalid private JWK in ${path}: bad field(s) d, x (not one Ed25519 key pair)`);
   }
-  return signerFromJwk(parsed.data);
+}
+
+/** Loads a member's private X25519 encryption JWK (protocol v1.1 §1b.1); errors as `loadSigner`'s. */
+export function loadEncryptionKey(path: string): EncPrivateJwk {
+  return readPrivateKeyFile(path, EncPrivateJwk, "private encryption JWK");
 }
 
 export async function signerFromJwk(jwk: PrivateJwk): Promise<Signer> {
@@ -80,7 +119,8 @@ export async function signerFromJwk(jwk: PrivateJwk): Promise<Signer> {
 export function loadJwks(path: string): Jwks {
   const parsed = Jwks.safeParse(readJson(path, ErrorCode.DirectoryInvalid));
   if (!parsed.success) {
-    throw new AllianceError(ErrorCode.DirectoryInvalid, `invalid key directory ${path}:\n${z.prettifyError(parsed.error)}`);
+    // Field paths only: a directory that wrongly holds a private key must not print it.
+    throw new AllianceError(ErrorCode.DirectoryInvalid, `invalid key directory ${path}: bad field(s) ${badFields(parsed.error, true)}`);
   }
   return parsed.data;
 }

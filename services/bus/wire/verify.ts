@@ -42,24 +42,35 @@ export function createVerifier({ bounds, directory, now = () => new Date(), engi
   const skewMs = bounds.skewSeconds * 1000;
   const signatureHolds = engine === "jose" ? verifyDetached : verifyDetachedNative;
 
-  return async function verifyMessage(msg) {
+  /**
+   * Checks 1–8, `stage` naming the check in progress. Each check is total on its own; should one
+   * still throw (a library's bug, an input nobody foresaw), the message gets the verdict of the
+   * check that could not complete, with the exception's message as detail, instead of an
+   * exception that would leave the consumer redelivering it for ever.
+   */
+  async function checks(msg: IncomingMessage, at: { stage: Reason }): Promise<Verdict> {
     if (msg.body.length > bounds.maxBodyBytes) return reject(Reason.Oversize, `${msg.body.length} bytes > ${bounds.maxBodyBytes}`);
 
+    at.stage = Reason.BadSignatureHeader;
     const signature = msg.header(Header.Signature);
     if (!signature) return reject(Reason.Unsigned, `no ${Header.Signature} header`);
     const sig = parseSignatureHeader(signature);
     if (!sig.ok) return reject(Reason.BadSignatureHeader, sig.detail);
     const { kid } = sig.value.header;
 
+    at.stage = Reason.UnknownKey;
     const found = directory.lookup(kid, msg.receivedAt);
     if (found.status === "unknown") return reject(Reason.UnknownKey, `kid ${kid} is not in the directory`);
     if (found.status === "revoked") return reject(Reason.KeyRevoked, `kid ${kid} was revoked before ${msg.receivedAt.toISOString()}`);
     if (found.status === "inactive") return reject(Reason.OriginInactive, `member ${found.member} is not active`);
 
+    at.stage = Reason.BadSignature;
     if (!(await signatureHolds(msg.body, sig.value, found.key))) return reject(Reason.BadSignature, `signature does not verify with ${kid}`);
 
+    at.stage = Reason.Malformed;
     const json = parseJsonSafely(msg.body, bounds.maxDepth);
     if (!json.ok) return reject(Reason.Malformed, json.detail);
+    at.stage = Reason.Schema;
     const parsed = parseEvent(json.value);
     if (!parsed.success) return reject(Reason.Schema, parsed.error);
     const event = parsed.event;
@@ -77,5 +88,20 @@ export function createVerifier({ bounds, directory, now = () => new Date(), engi
     if (event.expires && Date.parse(event.expires) <= now().getTime()) return reject(Reason.Expired, `expired at ${event.expires}`);
 
     return { ok: true, event, kid };
+  }
+
+  return async function verifyMessage(msg) {
+    const at: { stage: Reason } = { stage: Reason.Oversize };
+    try {
+      return await checks(msg, at);
+    } catch (err) {
+      return reject(at.stage, `check could not complete: ${describe(err)}`);
+    }
   };
+}
+
+/** An exception's message, bounded; never its stack. */
+function describe(err: unknown): string {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return message.slice(0, 300);
 }

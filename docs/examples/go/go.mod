@@ -1,0 +1,3 @@
+module example.org/alliance
+
+go 1.19
