@@ -4,7 +4,7 @@ export type { Bus, OpenBusOptions, ConnectSettings, NatsConnection, Logger, Logg
 export { Header, CLOUDEVENTS_CONTENT_TYPE, ALGORITHM, signDetached, parseSignatureHeader, verifyDetached, Reason, ALL_REASONS, isReason, parseJsonSafely, nestingExceeds, signEvent, StreamName, eventSubject, channelSubject, quarantineSubject, derivedSubject, streamForChannel, SUBJECT_ROOT, createVerifier } from "./wire/index.js";
 export type { OutgoingEvent, SignedMessage, IncomingMessage, Verdict, Verifier, VerifierDeps } from "./wire/index.js";
 export { StaticKeyDirectory, memberOfKid, importPublicJwk, generateEncryptionKey, toPublicEncJwk, ENCRYPTION_ALGORITHM, initKeys, loadSigner, loadJwks, signerFromJwk, generateMemberKey, toPublicJwk, newKeyId, DIRECTORY_FILE } from "./keys/index.js";
-export type { KeyDirectory, KeyLookup, Signer } from "./keys/index.js";
+export type { KeyDirectory, KeyLookup, CaughtUp, Signer } from "./keys/index.js";
 export { createPublisher, newHeaders } from "./publish/index.js";
 export type { Publisher, PublisherDeps, PublishReceipt } from "./publish/index.js";
 export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET, quarantineMessage, subscribe } from "./consume/index.js";
