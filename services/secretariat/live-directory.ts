@@ -14,13 +14,14 @@ import { createStreamBarrier } from "./stream-barrier.js";
 export interface LiveDirectoryDeps {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
-  readonly config: Pick<AllianceConfig, "members" | "bounds">;
+  /** With `subscriber`, a catch-up waits at most half its ack wait (a waiting message is not redelivered meanwhile). */
+  readonly config: Pick<AllianceConfig, "members" | "bounds"> & Partial<Pick<AllianceConfig, "subscriber">>;
   /** The founding directory (static JWKS): the trust anchor the fold starts from. */
   readonly founding: Jwks;
   readonly log: Logger;
   /** Told of every secretariat message folded. */
   readonly onFolded?: (folded: Folded) => void;
-  /** How long `caughtUp` waits for the fold before answering "not caught up". Default 10 s. */
+  /** How long `caughtUp` waits for the fold before answering "not caught up". Default 10 s, or half the ack wait if shorter. */
   readonly catchUpWaitMs?: number;
   /** For tests: awaited before each message is folded, so a test can hold the fold back. */
   readonly faults?: { beforeFold?(seq: number): Promise<void> | void };
@@ -59,6 +60,7 @@ export interface LiveDirectory extends KeyDirectory, AsyncDisposable {
   close(): Promise<void>;
 }
 
+const DEFAULT_CATCH_UP_WAIT_MS = 10_000;
 /** Wait before following the stream again after the follower failed. */
 const REFOLLOW_MS = 1_000;
 
@@ -82,7 +84,8 @@ const REFOLLOW_MS = 1_000;
  */
 export async function createLiveDirectory(deps: LiveDirectoryDeps): Promise<LiveDirectory> {
   const log = deps.log.child({ svc: "live-directory" });
-  const waitMs = deps.catchUpWaitMs ?? 10_000;
+  const ackWaitMs = deps.config.subscriber ? deps.config.subscriber.ackWaitSeconds * 1000 : Infinity;
+  const waitMs = deps.catchUpWaitMs ?? Math.min(DEFAULT_CATCH_UP_WAIT_MS, ackWaitMs / 2);
   const fold = await createFold({ bounds: deps.config.bounds, state: foundingState(deps.config, deps.founding) });
   // Fails here, with the server's reason, when the secretariat stream does not exist.
   await streamInfo(deps.jsm, StreamName.secretariat);
