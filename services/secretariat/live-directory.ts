@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { Jwks } from "../../schemas/keys.js";
-import type { KeyDirectory, KeyLookup } from "../bus/keys/directory.js";
+import type { CaughtUp, KeyDirectory, KeyLookup } from "../bus/keys/directory.js";
 import type { Logger } from "../bus/core/logger.js";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "../bus/core/nats-types.js";
 import { followStream, streamInfo } from "../bus/admin/follow-stream.js";
@@ -9,20 +9,44 @@ import { StreamName } from "../bus/wire/subjects.js";
 import { createFold, toStreamMessage, type Folded } from "./fold.js";
 import { foundingState } from "./state/initial.js";
 import type { GovState } from "./state/types.js";
+import { createStreamBarrier } from "./stream-barrier.js";
 
 export interface LiveDirectoryDeps {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
-  readonly config: Pick<AllianceConfig, "members" | "bounds">;
+  /** With `subscriber`, a catch-up waits at most half its ack wait (a waiting message is not redelivered meanwhile). */
+  readonly config: Pick<AllianceConfig, "members" | "bounds"> & Partial<Pick<AllianceConfig, "subscriber">>;
   /** The founding directory (static JWKS): the trust anchor the fold starts from. */
   readonly founding: Jwks;
   readonly log: Logger;
   /** Told of every secretariat message folded. */
   readonly onFolded?: (folded: Folded) => void;
+  /** How long `caughtUp` waits for the fold before answering "not caught up". Default 10 s, or half the ack wait if shorter. */
+  readonly catchUpWaitMs?: number;
+  /** For tests: awaited before each message is folded, so a test can hold the fold back. */
+  readonly faults?: { beforeFold?(seq: number): Promise<void> | void };
+}
+
+/** How a live directory is doing, for logs, status pages and tests. */
+export interface DirectoryHealth {
+  /** Stream sequence of the last message folded. */
+  readonly lastSeq: number;
+  /** The secretariat stream's last sequence, as last read by a catch-up. */
+  readonly streamLastSeq: number;
+  /** streamLastSeq − lastSeq: messages the fold is known to be behind. */
+  readonly behind: number;
+  /** False while following the stream fails (it is retried); the last error then. */
+  readonly following: boolean;
+  readonly error?: string;
+  /** Catch-ups that answered "not caught up": each one is a verification that waited. */
+  readonly refusals: number;
+  /** Since when catch-ups have been failing (ISO time); absent when the last one succeeded. */
+  readonly behindSince?: string;
 }
 
 /** A KeyDirectory that follows the secretariat stream; see createLiveDirectory. */
 export interface LiveDirectory extends KeyDirectory, AsyncDisposable {
+  caughtUp(at: Date): Promise<CaughtUp>;
   /** Resolves once every secretariat message stored when it was called has been folded. */
   ready(timeoutMs?: number): Promise<void>;
   /** Resolves once the message at stream sequence `seq` has been folded. */
@@ -31,9 +55,14 @@ export interface LiveDirectory extends KeyDirectory, AsyncDisposable {
   readonly lastSeq: number;
   /** The fold's state (members and keys over time). */
   state(): Readonly<GovState>;
-  /** Stops following the stream; lookups keep answering from the state reached. */
+  health(): DirectoryHealth;
+  /** Stops following the stream; lookups keep answering from the state reached, catch-ups fail. */
   close(): Promise<void>;
 }
+
+const DEFAULT_CATCH_UP_WAIT_MS = 10_000;
+/** Wait before following the stream again after the follower failed. */
+const REFOLLOW_MS = 1_000;
 
 /**
  * The live key directory every verifier can use in place of the static one: it folds the signed
@@ -43,47 +72,119 @@ export interface LiveDirectory extends KeyDirectory, AsyncDisposable {
  * admitted by a decision whose votes do not hold is never admitted here, whatever the host
  * writes.
  *
- * `lookup(kid, at)` is synchronous (the KeyDirectory contract) and answers from the fold's
- * state; `at` is the receive time of the message being verified. A message from a key admitted
- * moments ago may reach a verifier before its directory has folded the admission: it is then
- * quarantined as unknown-key (and kept there), so publishers of a newly admitted member start
- * once `waitForSeq(decision)` or a verifier's view says the key is active.
+ * It fails closed. `lookup(kid, at)` is synchronous (the KeyDirectory contract) and answers from
+ * the fold's state; the verifier first asks `caughtUp(at)`, which resolves once the fold includes
+ * every secretariat message stored before the message being verified reached this process: it
+ * reads the stream's last sequence with a request sent after the question (so after that message
+ * arrived), then waits for the fold to reach it. A governance message folded with a receive time
+ * after `at` answers at once (all before it are folded). If the stream cannot be read or the fold
+ * does not get there in time (follower lost, server unreachable, fold stalled), the answer is "not
+ * caught up" and verification waits: a revocation stored before a message is always applied to
+ * it. A message from a key admitted moments ago likewise waits for its admission to be folded.
  */
 export async function createLiveDirectory(deps: LiveDirectoryDeps): Promise<LiveDirectory> {
   const log = deps.log.child({ svc: "live-directory" });
+  const ackWaitMs = deps.config.subscriber ? deps.config.subscriber.ackWaitSeconds * 1000 : Infinity;
+  const waitMs = deps.catchUpWaitMs ?? Math.min(DEFAULT_CATCH_UP_WAIT_MS, ackWaitMs / 2);
   const fold = await createFold({ bounds: deps.config.bounds, state: foundingState(deps.config, deps.founding) });
   // Fails here, with the server's reason, when the secretariat stream does not exist.
   await streamInfo(deps.jsm, StreamName.secretariat);
-  const messages: ConsumerMessages = await followStream(deps.js, StreamName.secretariat);
-  let failure: unknown;
+  const barrier = createStreamBarrier(async () => (await streamInfo(deps.jsm, StreamName.secretariat)).state.last_seq);
+  let lastFoldedAt = -Infinity;
+  let failure: Error | undefined;
+  let stopped = false;
+  let messages: ConsumerMessages | undefined;
+  let streamLastSeq = 0;
+  let refusals = 0;
+  let behindSince: number | undefined;
+  const waiters = new Set<{ seq: number; resolve: (reached: boolean) => void }>();
 
+  const progressed = () => {
+    for (const w of waiters) if (fold.state.lastSeq >= w.seq) (waiters.delete(w), w.resolve(true));
+  };
+
+  /** True once the fold has reached `seq`; false if `timeoutMs` passes (or the directory closes) first. */
+  function whenFolded(seq: number, timeoutMs: number): Promise<boolean> {
+    if (fold.state.lastSeq >= seq) return Promise.resolve(true);
+    if (stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = { seq, resolve: (reached: boolean) => (clearTimeout(timer), resolve(reached)) };
+      const timer = setTimeout(() => (waiters.delete(waiter), resolve(false)), timeoutMs);
+      waiters.add(waiter);
+    });
+  }
+
+  // Follows the stream from the message after the last folded one; after an error, again.
   const following = (async () => {
-    for await (const msg of messages) {
-      const folded = await fold.apply(toStreamMessage(msg));
-      if (!folded.verdict.ok) log.warn({ seq: folded.seq, reason: folded.verdict.reason }, "secretariat message rejected by the fold");
-      deps.onFolded?.(folded);
+    while (!stopped) {
+      try {
+        messages = await followStream(deps.js, StreamName.secretariat, { fromSeq: fold.state.lastSeq + 1 });
+        if (stopped) messages.stop();
+        for await (const msg of messages) {
+          await deps.faults?.beforeFold?.(msg.info.streamSequence);
+          if (msg.info.streamSequence <= fold.state.lastSeq) continue;
+          const message = toStreamMessage(msg);
+          const folded = await fold.apply(message);
+          lastFoldedAt = message.receivedAt.getTime();
+          failure = undefined;
+          progressed();
+          if (!folded.verdict.ok) log.warn({ seq: folded.seq, reason: folded.verdict.reason }, "secretariat message rejected by the fold");
+          deps.onFolded?.(folded);
+        }
+        if (!stopped) throw new Error("the secretariat stream's consumer ended");
+      } catch (err) {
+        if (stopped) break;
+        failure = err instanceof Error ? err : new Error(String(err));
+        log.error({ err }, "live directory cannot follow the secretariat stream; verifications wait until it can");
+        await sleep(REFOLLOW_MS);
+      }
     }
-  })().catch((err: unknown) => {
-    failure = err;
-    log.error({ err }, "live directory stopped following the secretariat stream");
-  });
+  })();
+
+  const refuse = (detail: string): CaughtUp => {
+    refusals++;
+    if (behindSince === undefined) {
+      behindSince = Date.now();
+      log.error({ lastSeq: fold.state.lastSeq, streamLastSeq, detail }, "live directory behind the secretariat stream; verifications wait");
+    }
+    return { ok: false, detail };
+  };
+
+  async function caughtUp(at: Date): Promise<CaughtUp> {
+    if (stopped) return refuse("the live directory is closed");
+    if (lastFoldedAt > at.getTime()) return { ok: true };
+    const deadline = Date.now() + waitMs;
+    let target: number;
+    try {
+      target = await withTimeout(barrier(), waitMs);
+    } catch (err) {
+      return refuse(`the secretariat stream cannot be read: ${(err as Error).message}`);
+    }
+    streamLastSeq = Math.max(streamLastSeq, target);
+    if (!(await whenFolded(target, Math.max(0, deadline - Date.now())))) {
+      return refuse(`folded up to ${fold.state.lastSeq}, the secretariat stream holds ${target}${failure ? ` (following fails: ${failure.message})` : ""}`);
+    }
+    if (behindSince !== undefined) log.info({ lastSeq: fold.state.lastSeq }, "live directory caught up");
+    behindSince = undefined;
+    return { ok: true };
+  }
 
   async function waitForSeq(seq: number, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (fold.state.lastSeq < seq) {
-      if (failure) throw failure;
-      if (Date.now() > deadline) throw new Error(`live directory: message ${seq} not folded within ${timeoutMs} ms (at ${fold.state.lastSeq})`);
-      await sleep(10);
+    if (!(await whenFolded(seq, timeoutMs))) {
+      throw new Error(`live directory: message ${seq} not folded within ${timeoutMs} ms (at ${fold.state.lastSeq})${failure ? `: ${failure.message}` : ""}`);
     }
   }
 
   const close = async () => {
-    messages.stop();
+    stopped = true;
+    messages?.stop();
+    for (const w of waiters) (waiters.delete(w), w.resolve(false));
     await following;
   };
 
   return {
     lookup: (kid: string, at: Date): KeyLookup => fold.directory.lookup(kid, at),
+    caughtUp,
     async ready(timeoutMs) {
       const info = await streamInfo(deps.jsm, StreamName.secretariat);
       await waitForSeq(info.state.last_seq, timeoutMs);
@@ -93,7 +194,22 @@ export async function createLiveDirectory(deps: LiveDirectoryDeps): Promise<Live
       return fold.state.lastSeq;
     },
     state: () => fold.state,
+    health: () => ({
+      lastSeq: fold.state.lastSeq,
+      streamLastSeq,
+      behind: Math.max(0, streamLastSeq - fold.state.lastSeq),
+      following: !stopped && failure === undefined,
+      ...(failure ? { error: failure.message } : {}),
+      refusals,
+      ...(behindSince !== undefined ? { behindSince: new Date(behindSince).toISOString() } : {}),
+    }),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

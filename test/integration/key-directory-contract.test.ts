@@ -85,6 +85,10 @@ describe.each(implementations)("key directory contract - %s", (_name, make) => {
     }
   });
 
+  it("contract - a directory that follows a stream has caught up with it once ready", async () => {
+    if (directory.caughtUp) await expect(directory.caughtUp(new Date())).resolves.toEqual({ ok: true });
+  });
+
   it("contract - lookups are synchronous", () => {
     const result = directory.lookup(members.signers.sec!.kid, new Date()) as unknown;
     expect(result).not.toBeInstanceOf(Promise);

@@ -35,7 +35,12 @@ export interface KvViewCreate {
 const managers = new WeakMap<JetStreamClient, Promise<JetStreamManager>>();
 function managerOf(js: JetStreamClient): Promise<JetStreamManager> {
   let jsm = managers.get(js);
-  if (!jsm) managers.set(js, (jsm = js.jetstreamManager()));
+  if (!jsm) {
+    jsm = js.jetstreamManager();
+    managers.set(js, jsm);
+    // A failed handle is not kept: the next read asks again.
+    jsm.catch(() => managers.delete(js));
+  }
   return jsm;
 }
 

@@ -35,6 +35,8 @@ export const ErrorCode = {
   AuditMismatch: "ERR_AUDIT_MISMATCH",
   /** `alliance status` found a critical health rule: scripts and cron branch on its exit code 3. */
   HealthCritical: "ERR_HEALTH_CRITICAL",
+  /** A live key directory has not folded its governance stream up to a message's receipt: verification waits (transient). */
+  DirectoryBehind: "ERR_DIRECTORY_BEHIND",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

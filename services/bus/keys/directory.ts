@@ -18,7 +18,16 @@ export type KeyLookup =
  */
 export interface KeyDirectory {
   lookup(kid: string, at: Date): KeyLookup;
+  /**
+   * Directories that follow a stream (the live one) have one: resolves once `lookup` answers for
+   * a message received at `at` from a state that includes everything the stream held then, or
+   * says why it cannot (not following, unreachable, stalled). The verifier asks before check 4 and
+   * waits (a transient failure, never a verdict) on `ok: false`. A fixed directory has none.
+   */
+  caughtUp?(at: Date): Promise<CaughtUp>;
 }
+
+export type CaughtUp = { readonly ok: true } | { readonly ok: false; readonly detail: string };
 
 /** A fixed JWKS: every key in it is active, forever. Keys are imported once, at load. */
 export class StaticKeyDirectory implements KeyDirectory {

@@ -1,6 +1,7 @@
 import type { Bounds } from "../../../schemas/config.js";
 import type { AllianceEvent } from "../../../schemas/envelope.js";
 import { parseEvent } from "../../../schemas/registry.js";
+import { ErrorCode, TransientError } from "../core/errors.js";
 import { memberOfKid, type KeyDirectory } from "../keys/directory.js";
 import { Header } from "./headers.js";
 import { parseSignatureHeader, verifyDetached, verifyDetachedNative, type SignatureEngine } from "./jws.js";
@@ -34,7 +35,8 @@ export type Verifier = (msg: IncomingMessage) => Promise<Verdict>;
 const reject = (reason: Reason, detail: string): Verdict => ({ ok: false, reason, detail });
 
 /**
- * Checks 1–8 of docs/protocol.md §5, in that order. The signature is checked over the exact
+ * Checks 1–8 of docs/protocol.md §5, in that order. Throws TransientError (ERR_DIRECTORY_BEHIND),
+ * the one exception it raises on purpose, when the directory cannot answer yet (check 4). The signature is checked over the exact
  * bytes before anything parses the body; check 9 (duplicates) belongs to the subscriber,
  * which knows what it has processed.
  */
@@ -59,6 +61,10 @@ export function createVerifier({ bounds, directory, now = () => new Date(), engi
     const { kid } = sig.value.header;
 
     at.stage = Reason.UnknownKey;
+    // Fail closed: a directory that has not caught up with its stream is not asked (and no verdict
+    // is reached); the caller retries later (the subscriber naks with delay).
+    const current = directory.caughtUp ? await directory.caughtUp(msg.receivedAt) : undefined;
+    if (current && !current.ok) throw new TransientError(ErrorCode.DirectoryBehind, `key directory not caught up for ${kid} at ${msg.receivedAt.toISOString()}: ${current.detail}`);
     const found = directory.lookup(kid, msg.receivedAt);
     if (found.status === "unknown") return reject(Reason.UnknownKey, `kid ${kid} is not in the directory`);
     if (found.status === "revoked") return reject(Reason.KeyRevoked, `kid ${kid} was revoked before ${msg.receivedAt.toISOString()}`);
@@ -95,6 +101,8 @@ export function createVerifier({ bounds, directory, now = () => new Date(), engi
     try {
       return await checks(msg, at);
     } catch (err) {
+      // "Cannot answer yet" is not a verdict: the message is verified again later (fail closed).
+      if (err instanceof TransientError) throw err;
       return reject(at.stage, `check could not complete: ${describe(err)}`);
     }
   };
