@@ -1,4 +1,5 @@
 import type { webcrypto } from "node:crypto";
+import type { PublicJwk } from "../../schemas/keys.js";
 import { importPublicJwk, type KeyDirectory, type KeyLookup } from "../bus/keys/directory.js";
 import { keyStatusAt } from "./state/lookup.js";
 import type { GovState, KeyRing } from "./state/types.js";
@@ -18,7 +19,8 @@ export class StateDirectory implements KeyDirectory {
   async sync(rings?: readonly KeyRing[]): Promise<void> {
     for (const ring of rings ?? Object.values(this.state().keys)) {
       for (const entry of ring.keys) {
-        if (!this.imported.has(entry.kid)) this.imported.set(entry.kid, await importPublicJwk(entry.jwk));
+        if (entry.jwk.use === "enc") continue; // encryption keys never verify a signature
+        if (!this.imported.has(entry.kid)) this.imported.set(entry.kid, await importPublicJwk(entry.jwk as PublicJwk));
       }
     }
   }
