@@ -45,11 +45,12 @@ export type SealedRecipient = z.infer<typeof SealedRecipient>;
 
 export const SealedData = z
   .strictObject({
-    protected: Protected,
-    aad: b64u(1, 400),
-    iv: b64u(16, 16).describe("96-bit AES-GCM nonce"),
+    // In the order jose writes them, so that a parsed JWE serialises as it was sealed.
     ciphertext: b64u(0, 12 * 1024 * 1024),
+    iv: b64u(16, 16).describe("96-bit AES-GCM nonce"),
     tag: b64u(22, 22).describe("128-bit AES-GCM tag"),
+    aad: b64u(1, 400),
+    protected: Protected,
     recipients: z.array(SealedRecipient).min(1).max(MAX_SEALED_RECIPIENTS),
   })
   .refine((jwe) => new Set(jwe.recipients.map((r) => r.header.kid)).size === jwe.recipients.length, "a kid appears twice among the recipients")

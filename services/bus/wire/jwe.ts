@@ -82,7 +82,7 @@ function ephemeralKey(d: Uint8Array | undefined): { privateKey: KeyObject; x: st
 
 /**
  * Seals `plaintext` to each of `to` with `aad` (the BASE64URL of §1b.2's ASCII string). The JWE's
- * members are in the order jose writes them: protected, aad, iv, ciphertext, tag, recipients;
+ * members are in the order jose writes them: ciphertext, iv, tag, aad, protected, recipients;
  * each recipient `{ header: { alg, kid, epk: { x, crv, kty } }, encrypted_key }`.
  */
 export function sealJwe(plaintext: Uint8Array, to: readonly SealTo[], aad: string, vector?: SealVector): SealedData {
@@ -101,11 +101,11 @@ export function sealJwe(plaintext: Uint8Array, to: readonly SealTo[], aad: strin
   cipher.setAAD(Buffer.from(`${SEALED_PROTECTED}.${aad}`, "ascii"));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return {
-    protected: SEALED_PROTECTED,
-    aad,
-    iv: Buffer.from(iv).toString("base64url"),
     ciphertext: ciphertext.toString("base64url"),
+    iv: Buffer.from(iv).toString("base64url"),
     tag: cipher.getAuthTag().toString("base64url"),
+    aad,
+    protected: SEALED_PROTECTED,
     recipients,
   };
 }
