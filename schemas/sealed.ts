@@ -31,9 +31,10 @@ const Protected = b64u(1, 200).refine((value) => {
 
 /** The ephemeral public key jose writes for ECDH-ES on X25519: public members only. */
 export const EphemeralJwk = z.strictObject({
-  kty: z.literal("OKP"),
-  crv: z.literal("X25519"),
+  // jose's order: a parsed JWE serialises as it was sealed.
   x: b64u(43, 43),
+  crv: z.literal("X25519"),
+  kty: z.literal("OKP"),
 });
 
 export const SealedRecipient = z.strictObject({
