@@ -16,6 +16,7 @@ import { medianOf } from "./stats.js";
 import { measureThroughput, type ThroughputResult } from "./throughput.js";
 import { rawBody } from "./payload.js";
 import { rawWorkload, secureWorkload, type Workload, type WorkloadName } from "./workloads.js";
+import { measureSealed, renderSealed, type SealedReading } from "./sealed.js";
 
 const DEFAULT_OUT = fileURLToPath(new URL("./results/latest.json", import.meta.url));
 /** A smoke run's numbers are not results: they never replace the measured ones. */
@@ -54,7 +55,7 @@ const settings = Object.freeze({
   rates: (args.rates ?? (quick ? "200" : "500,2000")).split(",").map((r) => positiveInt("rates", r, 1)),
   latencySeconds: positiveInt("latency-seconds", args["latency-seconds"], quick ? 1 : 6),
   rebuildEvents: positiveInt("rebuild-events", args["rebuild-events"], quick ? 500 : 100_000),
-  only: new Set((args.only ?? "crypto,throughput,latency,rebuild").split(",")),
+  only: new Set((args.only ?? "crypto,throughput,latency,rebuild,sealed").split(",")),
   out: resolve(args.out ?? (quick ? QUICK_OUT : DEFAULT_OUT)),
 });
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -70,6 +71,7 @@ const workloads: Record<WorkloadName, Workload> = { raw: rawWorkload(env), secur
 const throughputRounds: Record<WorkloadName, ThroughputResult[]> = { raw: [], secure: [] };
 const latencyRounds: Record<number, Record<WorkloadName, LatencyResult[]>> = Object.fromEntries(settings.rates.map((r) => [r, { raw: [], secure: [] }]));
 const rebuildRounds: RebuildResult[] = [];
+const sealedRounds: SealedReading[] = [];
 
 const cryptoReadings: CryptoReading[] = [];
 if (settings.only.has("crypto")) {
@@ -99,6 +101,10 @@ for (let round = 1; round <= settings.rounds; round++) {
         latencyRounds[rate]![name].push(await measureLatency(env, workloads[name], { rate, messages: rate * settings.latencySeconds, timeoutMs }));
       }
     }
+  }
+  if (settings.only.has("sealed")) {
+    say(`round ${round}: sealed to 1, 3 and 7 recipients beside the plain path (bench/sealed.ts)`);
+    sealedRounds.push(await measureSealed(env, { messages: settings.messages, inFlight: settings.inFlight, timeoutMs, cryptoIterations: quick ? 200 : 2_000 }));
   }
   if (settings.only.has("rebuild")) {
     say(`round ${round}: rebuild from ${seeded.events} events`);
@@ -175,8 +181,8 @@ const result = {
   machine,
   settings: { ...settings, only: [...settings.only], payloadBytes: rawBody().body.length },
   summary,
-  rounds: { throughput: throughputRounds, latency: latencyRounds, rebuild: rebuildRounds },
+  rounds: { throughput: throughputRounds, latency: latencyRounds, rebuild: rebuildRounds, sealed: sealedRounds },
 };
 mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`${renderSummary(summary, settings.rounds)}\n\nwritten to ${settings.out}\n`);
+process.stdout.write(`${renderSummary(summary, settings.rounds)}\n${sealedRounds.length ? `\n${renderSealed(sealedRounds.at(-1)!)}\n` : ""}\nwritten to ${settings.out}\n`);

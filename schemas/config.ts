@@ -36,6 +36,12 @@ export const SubscriberConfig = z.strictObject({
 });
 export type SubscriberConfig = z.infer<typeof SubscriberConfig>;
 
+/** v1.1 §1b.1: encryption keys rotate on an epoch; `alliance keys status` and the monitor say when one is due. */
+export const EncryptionConfig = z.strictObject({
+  rotationDays: z.int().min(1).max(3650).default(90),
+});
+export type EncryptionConfig = z.infer<typeof EncryptionConfig>;
+
 export const AllianceConfig = z
   .strictObject({
     name: z.string().min(1).max(200),
@@ -50,6 +56,8 @@ export const AllianceConfig = z
     monitor: MonitorConfig.prefault({}),
     /** Optional: who may read what through the broker (schemas/access.ts, docs/security.md). */
     access: AccessConfig.prefault({}),
+    /** Optional: encryption-key rotation epoch (v1.1 §1b.1). */
+    encryption: EncryptionConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codes = config.members.map((m) => m.code);

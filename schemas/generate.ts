@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { Envelope } from "./envelope.js";
 import { dataSchemaFor, knownEventTypes } from "./registry.js";
+import { SealedData } from "./sealed.js";
 
 /**
  * Renders the JSON Schema files that systems not written in TypeScript validate against
@@ -41,6 +42,8 @@ function entries(): Entry[] {
     description: envelopeDescription,
     content: render(Envelope.meta({ title: "Envelope", description: envelopeDescription })),
   });
+  const sealedDescription = "v1.1 sealed `data` (datacontenttype application/jose+json): a bounded General JSON JWE; see docs/protocol.md §14.";
+  out.push({ file: "sealed-data.schema.json", description: sealedDescription, content: render(SealedData) });
   for (const type of knownEventTypes()) {
     const data = dataSchemaFor(type);
     if (!data) continue;

@@ -41,9 +41,6 @@ export type PublicJwk = z.infer<typeof PublicJwk>;
 export const PrivateJwk = PublicJwk.extend({ d: base64url.length(43) });
 export type PrivateJwk = z.infer<typeof PrivateJwk>;
 
-/** The public key directory: a JWKS (RFC 7517 §5). */
-export const Jwks = z.strictObject({ keys: z.array(PublicJwk).max(10_000) });
-export type Jwks = z.infer<typeof Jwks>;
 
 /** `<code>:enc-<key-id>`: the kid of a member's X25519 encryption key (protocol v1.1 §1b.1). */
 export const EncKid = Kid.refine((kid) => kid.slice(kid.indexOf(":") + 1).startsWith("enc-"), "<origin>:enc-<key-id>");
@@ -62,3 +59,26 @@ export type EncPublicJwk = z.infer<typeof EncPublicJwk>;
 /** A private X25519 JWK, kept by the member that made it (mode 0600), never by the host. */
 export const EncPrivateJwk = EncPublicJwk.extend({ d: base64url.length(43) });
 export type EncPrivateJwk = z.infer<typeof EncPrivateJwk>;
+
+/** A key of the directory: an Ed25519 signing key, or (v1.1 §1b.1) an X25519 encryption key. */
+export const DirectoryJwk = z.union([PublicJwk, EncPublicJwk]);
+export type DirectoryJwk = z.infer<typeof DirectoryJwk>;
+
+/**
+ * The public key directory: a JWKS (RFC 7517 §5) with members' signing keys and, beside them,
+ * their encryption keys (`use: "enc"`). Signing lookups ignore the encryption keys.
+ */
+export const Jwks = z.strictObject({ keys: z.array(DirectoryJwk).max(10_000) });
+export type Jwks = z.infer<typeof Jwks>;
+
+export function isEncryptionJwk(jwk: DirectoryJwk): jwk is EncPublicJwk {
+  return jwk.use === "enc";
+}
+
+export function signingJwks(jwks: Jwks): PublicJwk[] {
+  return jwks.keys.filter((k): k is PublicJwk => !isEncryptionJwk(k));
+}
+
+export function encryptionJwks(jwks: Jwks): EncPublicJwk[] {
+  return jwks.keys.filter(isEncryptionJwk);
+}

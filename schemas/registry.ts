@@ -2,6 +2,8 @@ import { z } from "zod";
 import { Envelope, type AllianceEvent } from "./envelope.js";
 import { priorityDataSchemas } from "./data/index.js";
 import { governanceDataSchemas } from "./governance/index.js";
+import { DataContentType } from "./protocol.js";
+import { SealedData, sealedEnvelopeProblem } from "./sealed.js";
 
 /**
  * Every `type` the alliance knows, mapped to the schema of its `data`. A type that is not here
@@ -47,9 +49,19 @@ function parseEventUnguarded(body: unknown): ParseEventResult {
   if (!envelope.success) return { success: false, error: z.prettifyError(envelope.error) };
   const schema = dataSchemas.get(envelope.data.type);
   if (!schema) return { success: false, error: `unknown type ${envelope.data.type}` };
+  // v1.1 §1b.2: a sealed `data` is checked as a bounded JWE here; its plaintext, by a recipient only.
+  if (envelope.data.datacontenttype === DataContentType.Sealed) return parseSealed(envelope.data);
   const data = schema.safeParse(envelope.data.data);
   if (!data.success) return { success: false, error: `data: ${z.prettifyError(data.error)}` };
   return { success: true, event: { ...envelope.data, data: data.data } };
+}
+
+function parseSealed(envelope: AllianceEvent): ParseEventResult {
+  const jwe = SealedData.safeParse(envelope.data);
+  if (!jwe.success) return { success: false, error: `sealed data: ${z.prettifyError(jwe.error)}` };
+  const problem = sealedEnvelopeProblem(envelope.recipients, jwe.data);
+  if (problem) return { success: false, error: `sealed data: ${problem}` };
+  return { success: true, event: { ...envelope, data: jwe.data } };
 }
 
 // The secretariat's governance types (schemas/governance) are part of the contract: registered

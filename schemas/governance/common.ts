@@ -17,6 +17,7 @@ export const SecretariatKind = {
   MemberWithdrew: "member-withdrew",
   KeyRotated: "key-rotated",
   KeyRevoked: "key-revoked",
+  EncKeyRotated: "enc-key-rotated",
   OperatingModelDrafted: "operating-model-drafted",
   OperatingModelAdopted: "operating-model-adopted",
   WorkingGroupFormed: "working-group-formed",

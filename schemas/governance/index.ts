@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { eventType, GOVERNANCE_CHANNEL } from "../protocol.js";
 import { SecretariatKind } from "./common.js";
 import { DeclarationPublished, DeclarationSigned } from "./declaration.js";
-import { KeyRevoked, KeyRotated } from "./keys.js";
+import { EncKeyRotated, KeyRevoked, KeyRotated } from "./keys.js";
 import {
   MemberReinstated,
   MembershipApplied,
@@ -28,6 +28,7 @@ export const secretariatSchemaByKind = {
   [SecretariatKind.MemberWithdrew]: MemberWithdrew,
   [SecretariatKind.KeyRotated]: KeyRotated,
   [SecretariatKind.KeyRevoked]: KeyRevoked,
+  [SecretariatKind.EncKeyRotated]: EncKeyRotated,
   [SecretariatKind.OperatingModelDrafted]: OperatingModelDrafted,
   [SecretariatKind.OperatingModelAdopted]: OperatingModelAdopted,
   [SecretariatKind.WorkingGroupFormed]: WorkingGroupFormed,
@@ -60,7 +61,7 @@ export {
   VoteRule,
 } from "./common.js";
 export { DeclarationPublished, DeclarationSigned, signingDeadline } from "./declaration.js";
-export { KeyRevoked, KeyRotated } from "./keys.js";
+export { EncKeyRotated, KeyRevoked, KeyRotated } from "./keys.js";
 export { MemberReinstated, MembershipApplied, MembershipDecided, MemberSuspended, MemberWithdrew, MotionFiled, VoteCast } from "./membership.js";
 export { OperatingModelAdopted, OperatingModelDrafted, OperatingRules, WorkingGroupMechanism } from "./operating-model.js";
 export { ProjectClosed, ProjectProposed, ProjectRegistered, ProjectWithdrawn } from "./projects.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EventId } from "../data/common.js";
 import { Kid } from "../protocol.js";
-import { PublicJwk } from "../keys.js";
+import { EncPublicJwk, PublicJwk } from "../keys.js";
 import { VoteIds } from "./common.js";
 
 /** `key-rotated` (by a member or the secretariat, signed with its current key). */
@@ -30,3 +30,14 @@ export const KeyRevoked = z
     description: "Revokes a key: messages received after this event with it are refused (key-revoked), older ones still verify. Rule: motion and votes are both present (secretariat) or both absent (the owner).",
   });
 export type KeyRevoked = z.infer<typeof KeyRevoked>;
+
+/** `enc-key-rotated` (v1.1 §1b.1, by a member, signed with its current signing key): its next encryption key. */
+export const EncKeyRotated = z
+  .strictObject({
+    next: EncPublicJwk.describe("The next X25519 encryption key; its kid is <signer's origin>:enc-<new key-id>, never used before."),
+  })
+  .meta({
+    title: "EncKeyRotated",
+    description: "Announces the signer's next encryption key: events sealed from this event on use it; the member keeps its older private keys while messages sealed to them remain.",
+  });
+export type EncKeyRotated = z.infer<typeof EncKeyRotated>;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ContactPoint } from "../data/kinds.js";
 import { EventId, line, text } from "../data/common.js";
 import { Kid, Lang, MemberCode } from "../protocol.js";
-import { PublicJwk } from "../keys.js";
+import { EncPublicJwk, PublicJwk } from "../keys.js";
 import { MatterKind, VoteChoice, VoteIds, VoteRule } from "./common.js";
 
 /** `membership-applied` (by the secretariat): it files an applicant's request to join. */
@@ -16,9 +16,11 @@ export const MembershipApplied = z
       contact: ContactPoint,
     }),
     key: PublicJwk.describe("The applicant's public signing key; its kid is <applicant code>:<key-id>. Members check its thumbprint with the applicant out of band before voting."),
+    encKey: EncPublicJwk.optional().describe("v1.1 §1b.1: the applicant's public X25519 encryption key, kid <applicant code>:enc-<key-id>; sealed events reach it once admitted."),
     letter: text(5000).optional().describe("The applicant's letter of request."),
   })
   .refine((d) => d.key.kid.startsWith(`${d.applicant.code}:`), { error: "key.kid must be <applicant code>:<key-id>", path: ["key", "kid"] })
+  .refine((d) => !d.encKey || d.encKey.kid.startsWith(`${d.applicant.code}:enc-`), { error: "encKey.kid must be <applicant code>:enc-<key-id>", path: ["encKey", "kid"] })
   .meta({ title: "MembershipApplied", description: "The secretariat files a ministry's request to join, with its public key. Rule: key.kid starts with applicant.code and a colon." });
 export type MembershipApplied = z.infer<typeof MembershipApplied>;
 

@@ -11,6 +11,8 @@ const Env = z.object({
   ALLIANCE_CONFIG: z.string().min(1).optional(),
   ALLIANCE_KEY: z.string().min(1).optional(),
   ALLIANCE_DIRECTORY: z.string().min(1).optional(),
+  /** v1.1: this member's encryption keyring (`<code>.enc.jwk`), to read what is sealed to it. */
+  ALLIANCE_ENC_KEY: z.string().min(1).optional(),
   /** This identity's nkey seed file (`<name>.nk`, from `alliance creds init`) or a NATS .creds file. */
   NATS_CREDS: z.string().min(1).optional(),
   /** The CA the server's certificate must chain to (`alliance certs init`); makes TLS required. */

@@ -35,7 +35,7 @@ export async function keepPublishingUntilSignal(deps: {
     const js = deps.jsFor(m.origin);
     if (signer && js) {
       const publisher = createPublisher({ js, signer, bounds: deps.bounds, log: deps.log });
-      await publisher.publish({ channel: m.channel, kind: m.kind, data: m.data, tlp: m.tlp, lang: m.lang, ...(m.recipients ? { recipients: m.recipients } : {}) })
+      await publisher.publish({ channel: m.channel, kind: m.kind, data: m.data, tlp: m.tlp, lang: m.lang })
         .catch((err: unknown) => deps.log.warn({ err }, "publish failed while kept running"));
     }
     await Promise.race([sleep(KEEP_PUBLISH_MS), stopped]);

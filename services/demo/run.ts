@@ -26,6 +26,7 @@ import { runGovernanceScenario, startGovernance, type Governance } from "./gover
 import { ensureConsumer } from "../bus/admin/consumer.js";
 import { secretariatConsumerSpec } from "../secretariat/service.js";
 import { keepPublishingUntilSignal } from "./keep-running.js";
+import { runSealedScene } from "./scene-sealed.js";
 import { demoScenario, type DemoMessage } from "./scenario.js";
 
 export interface DemoOptions {
@@ -198,6 +199,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
       }
     }
 
+    result.unexpected.push(...(await runSealedScene({ config, log, adminBus: bus, busFor, signers, directory: governance.directory, keysDir, ...(embedded ? { storeDir: natsDir } : {}) })));
     const governed = await runGovernanceScenario({ config, log, governance, busFor, signers, secSigner, keysDir, adminBus: bus, founding });
     published.push(...governed.published);
     for (const [reason, n] of governed.expected) expected.set(reason, (expected.get(reason) ?? 0) + n);
@@ -229,6 +231,8 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
 }
 
 function toOutgoing(message: DemoMessage) {
-  const { channel, kind, data, tlp, lang, recipients } = message;
-  return { channel, kind, data, tlp, lang, ...(recipients ? { recipients } : {}) };
+  // v1.1: `recipients` now means sealed; the host's desks read for no member, so the scenario's
+  // restricted messages go to everyone here and sealed distribution has its own scene (scene-sealed.ts).
+  const { channel, kind, data, tlp, lang } = message;
+  return { channel, kind, data, tlp, lang };
 }

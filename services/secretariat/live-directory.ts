@@ -2,12 +2,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { Jwks } from "../../schemas/keys.js";
 import type { CaughtUp, KeyDirectory, KeyLookup } from "../bus/keys/directory.js";
+import type { EncryptionDirectory, EncryptionKeyLookup } from "../bus/keys/encryption.js";
+import type { EncPublicJwk } from "../../schemas/keys.js";
 import type { Logger } from "../bus/core/logger.js";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "../bus/core/nats-types.js";
 import { followStream, streamInfo } from "../bus/admin/follow-stream.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createFold, toStreamMessage, type Folded } from "./fold.js";
 import { foundingState } from "./state/initial.js";
+import { encKeyStatusAt } from "./state/lookup.js";
+import { isActiveMember } from "./state/helpers.js";
 import type { GovState } from "./state/types.js";
 import { createStreamBarrier } from "./stream-barrier.js";
 
@@ -45,8 +49,10 @@ export interface DirectoryHealth {
 }
 
 /** A KeyDirectory that follows the secretariat stream; see createLiveDirectory. */
-export interface LiveDirectory extends KeyDirectory, AsyncDisposable {
+export interface LiveDirectory extends KeyDirectory, EncryptionDirectory, AsyncDisposable {
   caughtUp(at: Date): Promise<CaughtUp>;
+  /** A working group's active members now (v1.1 §1b.2 `publish({ group })`); undefined: no such group. */
+  groupMembers(group: string): string[] | undefined;
   /** Resolves once every secretariat message stored when it was called has been folded. */
   ready(timeoutMs?: number): Promise<void>;
   /** Resolves once the message at stream sequence `seq` has been folded. */
@@ -185,6 +191,8 @@ export async function createLiveDirectory(deps: LiveDirectoryDeps): Promise<Live
   return {
     lookup: (kid: string, at: Date): KeyLookup => fold.directory.lookup(kid, at),
     caughtUp,
+    encryptionKeyOf: (member: string, at: Date) => encryptionKeyIn(fold.state, member, at),
+    groupMembers: (group: string) => groupMembersIn(fold.state, group),
     async ready(timeoutMs) {
       const info = await streamInfo(deps.jsm, StreamName.secretariat);
       await waitForSeq(info.state.last_seq, timeoutMs);
@@ -212,4 +220,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The encryption key the signed key events give `member` at `at`; the same for every member's fold. */
+export function encryptionKeyIn(state: Readonly<GovState>, member: string, at: Date): EncryptionKeyLookup {
+  const found = encKeyStatusAt(state, member, at.getTime());
+  return found.status === "active" ? { status: "active", member, jwk: found.entry.jwk as EncPublicJwk } : found;
+}
+
+/** The active members of a working group, sorted; suspended and withdrawn ones are left out. */
+export function groupMembersIn(state: Readonly<GovState>, group: string): string[] | undefined {
+  const view = state.groups[group];
+  return view ? Object.keys(view.members).filter((code) => isActiveMember(state, code)).sort() : undefined;
 }

@@ -1,4 +1,5 @@
 import type { webcrypto } from "node:crypto";
+import type { PublicJwk } from "../../schemas/keys.js";
 import { importPublicJwk, type KeyDirectory, type KeyLookup } from "../bus/keys/directory.js";
 import { keyStatusAt } from "./state/lookup.js";
 import type { GovState, KeyRing } from "./state/types.js";
@@ -18,10 +19,11 @@ export class StateDirectory implements KeyDirectory {
   async sync(rings?: readonly KeyRing[]): Promise<void> {
     for (const ring of rings ?? Object.values(this.state().keys)) {
       for (const entry of ring.keys) {
+        if (entry.jwk.use === "enc") continue; // encryption keys never verify a signature
         if (this.imported.has(entry.kid)) continue;
         // The schema admitted this key; should the import still fail, the kid stays unknown
         // (its messages are refused) and the fold goes on.
-        const key = await importPublicJwk(entry.jwk).catch(() => undefined);
+        const key = await importPublicJwk(entry.jwk as PublicJwk).catch(() => undefined);
         if (key) this.imported.set(entry.kid, key);
       }
     }

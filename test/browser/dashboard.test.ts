@@ -84,7 +84,7 @@ async function publishContinuously(): Promise<void> {
   const messages = demoScenario;
   for (let i = 0; publishing && i < 2_000; i++) {
     const m = messages[i % messages.length]!;
-    await publishers.get(m.origin)!.publish({ channel: m.channel, kind: m.kind, tlp: m.tlp, lang: m.lang, data: m.data, ...(m.recipients ? { recipients: m.recipients } : {}) });
+    await publishers.get(m.origin)!.publish({ channel: m.channel, kind: m.kind, tlp: m.tlp, lang: m.lang, data: m.data }); // v1.1: recipients would seal, as the demo, these go to all
     await sleep(150);
   }
 }

@@ -44,6 +44,8 @@ describe("bench - npm run bench --quick", () => {
       }
       for (const reading of ["raw", "parse", "secure", "ratio"]) expectSane(rebuild[reading], `rebuild ${reading}`);
       expect(result.rounds.throughput.secure).toHaveLength(result.settings.rounds);
+      // bench/sealed.ts (v1.1): sealed to 1, 3 and 7 recipients beside the plain path.
+      for (const n of [1, 3, 7]) expectSane(result.rounds.sealed[0].sealed[n].endToEnd.msgsPerSec, `sealed to ${n} end-to-end msg/s`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

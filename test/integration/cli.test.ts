@@ -52,7 +52,12 @@ describe("cli - keys", () => {
     expect(jwk).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
     expect(jwk.kid).toMatch(/^fr:/);
     const directory = JSON.parse(readFileSync(join(dir, "keys/directory.json"), "utf8"));
-    expect(directory.keys.map((k: { kid: string }) => k.kid.split(":")[0]).sort()).toEqual(["es", "fr", "ma", "sec"]);
+    const signing = directory.keys.filter((k: { use: string }) => k.use === "sig");
+    expect(signing.map((k: { kid: string }) => k.kid.split(":")[0]).sort()).toEqual(["es", "fr", "ma", "sec"]);
+    // v1.1 §1b.1: an X25519 encryption key per member beside them, none for the secretariat.
+    const enc = directory.keys.filter((k: { use: string }) => k.use === "enc");
+    expect(enc.map((k: { kid: string }) => k.kid.split(":")[0]).sort()).toEqual(["es", "fr", "ma"]);
+    expect(statSync(join(dir, "keys/fr.enc.jwk")).mode & 0o777).toBe(0o600);
     for (const key of directory.keys) expect(Object.keys(key).sort()).toEqual(["alg", "crv", "kid", "kty", "use", "x"]);
   });
 });

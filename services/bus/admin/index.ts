@@ -14,3 +14,4 @@ export { watchSubjects } from "./advisories.js";
 export type { SubjectWatch, SubjectWatchHandlers } from "./advisories.js";
 export { sampleStreamInfo } from "./jetstream-sampling.js";
 export { createUserNkey, publicKeyOfNkeySeed } from "./nkeys.js";
+export { sealedKidsInStreams } from "./sealed-kids.js";

@@ -3,3 +3,5 @@ export type { ProcessedRecord } from "./idempotency.js";
 export { quarantineMessage } from "./quarantine.js";
 export { subscribe } from "./subscriber.js";
 export type { Handler, HandlerContext, Rejection, SubscribeDeps, Subscription } from "./subscriber.js";
+export { withUnseal } from "./unseal.js";
+export type { UnsealDeps } from "./unseal.js";

@@ -9,7 +9,8 @@ import type { Logger } from "../core/logger.js";
 import { quarantineMessage } from "./quarantine.js";
 import { readAhead } from "./read-ahead.js";
 import { Reason } from "../wire/reasons.js";
-import type { IncomingMessage, Verdict, Verifier } from "../wire/verify.js";
+import type { IncomingMessage, SealedInfo, Verdict, Verifier } from "../wire/verify.js";
+import { DataContentType } from "../../../schemas/protocol.js";
 
 export interface HandlerContext {
   readonly stream: string;
@@ -19,6 +20,8 @@ export interface HandlerContext {
   readonly deliveryCount: number;
   readonly receivedAt: Date;
   readonly log: Logger;
+  /** v1.1: set when the event was sealed to this member (its data is the opened plaintext). */
+  readonly sealed?: SealedInfo;
   /** Tells the server the handler is still at work, so the message is not redelivered meanwhile. */
   working(): void;
 }
@@ -122,8 +125,9 @@ interface Checked {
   readonly handledAt?: string | undefined;
 }
 
-function excludes(member: string | undefined, recipients: readonly string[] | undefined): boolean {
-  return Boolean(member && recipients && !recipients.includes(member));
+/** Not for this member: restricted to others, or still sealed (no unseal step opened it for us). */
+function excludes(member: string | undefined, { recipients, datacontenttype }: AllianceEvent): boolean {
+  return datacontenttype === DataContentType.Sealed || Boolean(member && recipients && !recipients.includes(member));
 }
 
 /** Checks 1–8, then the processed-record lookup of check 9: run ahead of the handler. */
@@ -135,7 +139,7 @@ async function checkMessage(msg: JsMsg, deps: ProcessDeps): Promise<Checked> {
     receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)),
   };
   const verdict = await deps.verify(incoming);
-  if (!verdict.ok || excludes(deps.member, verdict.event.recipients)) return { incoming, verdict };
+  if (!verdict.ok || excludes(deps.member, verdict.event)) return { incoming, verdict };
   const { id } = verdict.event;
   return { incoming, verdict, handledAt: await deps.together(() => deps.processed.handledAt(id)) };
 }
@@ -157,7 +161,7 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
   let child: Logger | undefined;
   const mlog = (): Logger => (child ??= deps.log.child({ id: event.id, subject: msg.subject, seq }));
 
-  if (excludes(deps.member, event.recipients)) {
+  if (excludes(deps.member, event)) {
     mlog().debug({ member: deps.member }, "restricted distribution excludes this member; skipped");
     msg.ack();
     return;
@@ -180,6 +184,7 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
   try {
     await deps.handler(event, {
       stream, seq, subject: msg.subject, kid: verdict.kid, deliveryCount, receivedAt: incoming.receivedAt,
+      ...(verdict.sealed ? { sealed: verdict.sealed } : {}),
       get log() {
         return mlog();
       },

@@ -37,6 +37,16 @@ export const ErrorCode = {
   HealthCritical: "ERR_HEALTH_CRITICAL",
   /** A live key directory has not folded its governance stream up to a message's receipt: verification waits (transient). */
   DirectoryBehind: "ERR_DIRECTORY_BEHIND",
+  /** v1.1 §1b.3: the event breaks the handling policy (a plaintext RED or AMBER+STRICT, H3 without its note). */
+  PolicyRefused: "ERR_POLICY",
+  /** v1.1 §1b.2: `recipients` means sealed, and this publisher has no encryption directory to seal with. */
+  SealUnavailable: "ERR_SEAL_UNAVAILABLE",
+  /** v1.1 §1b.2: a listed recipient is suspended, withdrawn or not a member: never sealed to. */
+  RecipientInactive: "ERR_RECIPIENT_INACTIVE",
+  /** v1.1 §1b.2: a listed recipient has no encryption key in the directory. */
+  RecipientNoKey: "ERR_RECIPIENT_NO_KEY",
+  /** `publish({ group })`: no such working group, or no active member in it. */
+  GroupUnknown: "ERR_GROUP_UNKNOWN",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,6 +1,6 @@
 import type { webcrypto } from "node:crypto";
 import { importJWK } from "jose";
-import type { Jwks, PublicJwk } from "../../../schemas/keys.js";
+import { signingJwks, type Jwks, type PublicJwk } from "../../../schemas/keys.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
 import { loadJwks } from "./keys.js";
 
@@ -35,7 +35,8 @@ export class StaticKeyDirectory implements KeyDirectory {
 
   static async fromJwks(jwks: Jwks): Promise<StaticKeyDirectory> {
     const keys = new Map<string, { member: string; key: webcrypto.CryptoKey }>();
-    for (const jwk of jwks.keys) {
+    // Encryption keys (use "enc") sit beside the signing keys; they never verify a signature.
+    for (const jwk of signingJwks(jwks)) {
       if (keys.has(jwk.kid)) throw new AllianceError(ErrorCode.DirectoryInvalid, `kid ${jwk.kid} appears twice in the directory`);
       keys.set(jwk.kid, { member: memberOfKid(jwk.kid), key: await importPublicJwk(jwk) });
     }

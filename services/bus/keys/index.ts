@@ -1,5 +1,7 @@
 export { StaticKeyDirectory, memberOfKid, importPublicJwk } from "./directory.js";
 export type { KeyDirectory, KeyLookup, CaughtUp } from "./directory.js";
-export { initKeys, loadSigner, loadEncryptionKey, loadJwks, signerFromJwk, generateMemberKey, toPublicJwk, newKeyId, DIRECTORY_FILE } from "./keys.js";
+export { initKeys, loadSigner, loadEncryptionKey, loadJwks, signerFromJwk, generateMemberKey, toPublicJwk, newKeyId, DIRECTORY_FILE, encKeyringFile } from "./keys.js";
 export type { Signer } from "./keys.js";
-export { generateEncryptionKey, toPublicEncJwk, ENCRYPTION_ALGORITHM } from "./encryption.js";
+export { generateEncryptionKey, toPublicEncJwk, rotationDue, StaticEncryptionDirectory, ENCRYPTION_ALGORITHM } from "./encryption.js";
+export type { EncryptionDirectory, EncryptionKeyLookup } from "./encryption.js";
+export { EncKeyring, EncKeyringFile, loadEncKeyring, saveEncKeyring } from "./keyring.js";

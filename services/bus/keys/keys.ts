@@ -4,8 +4,10 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
-import { EncPrivateJwk, Jwks, PrivateJwk, PublicJwk } from "../../../schemas/keys.js";
-import type { OriginCode } from "../../../schemas/protocol.js";
+import { EncPrivateJwk, Jwks, PrivateJwk, PublicJwk, type DirectoryJwk } from "../../../schemas/keys.js";
+import { SECRETARIAT_CODE, type OriginCode } from "../../../schemas/protocol.js";
+import { generateEncryptionKey, toPublicEncJwk } from "./encryption.js";
+import { EncKeyring, saveEncKeyring } from "./keyring.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
 
 /** What a publisher signs with. `key` never reaches a log: only `kid` is ever printed. */
@@ -33,19 +35,31 @@ export function toPublicJwk(jwk: PrivateJwk): PublicJwk {
   return PublicJwk.parse(pub);
 }
 
+/** The file of a member's encryption keyring beside its signing key: `<code>.enc.jwk`. */
+export function encKeyringFile(outDir: string, origin: string): string {
+  return join(outDir, `${origin}.enc.jwk`);
+}
+
 /**
- * Writes `<code>.jwk` (private, mode 0600) for each origin and `directory.json` (public JWKS).
- * Returns the directory written.
+ * Writes `<code>.jwk` (private signing key, mode 0600) for each origin, `<code>.enc.jwk` (its
+ * encryption keyring, mode 0600) for each member, and `directory.json` (public JWKS of both).
+ * The secretariat gets no encryption key (v1.1 §1b.1: it reads nothing sealed unless addressed).
  */
 export async function initKeys(outDir: string, origins: readonly OriginCode[]): Promise<Jwks> {
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  const keys: PublicJwk[] = [];
+  const keys: DirectoryJwk[] = [];
   for (const origin of origins) {
     const jwk = await generateMemberKey(origin);
     const file = join(outDir, `${origin}.jwk`);
     writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600); // an existing file keeps its old mode through writeFileSync
     keys.push(toPublicJwk(jwk));
+  }
+  for (const origin of origins) {
+    if (origin === SECRETARIAT_CODE) continue;
+    const enc = await generateEncryptionKey(origin);
+    saveEncKeyring(encKeyringFile(outDir, origin), new EncKeyring([enc]));
+    keys.push(toPublicEncJwk(enc));
   }
   const directory: Jwks = { keys };
   writeFileSync(join(outDir, DIRECTORY_FILE), `${JSON.stringify(directory, null, 2)}\n`);

@@ -8,6 +8,10 @@ import type { Signer } from "../keys/keys.js";
 import type { Logger } from "../core/logger.js";
 import { isTransient } from "../core/retry.js";
 import { signEvent, type OutgoingEvent, type SignedMessage } from "../wire/sign.js";
+import { createSealer, resolveGroup, type SealingDeps } from "./seal.js";
+
+/** An event to publish; `group` (v1.1 §1b.2) seals it to a working group's active members, resolved now. */
+export type PublishInput = OutgoingEvent & { readonly group?: string };
 
 export interface PublishReceipt {
   readonly id: string;
@@ -27,15 +31,18 @@ export interface PublisherDeps {
   readonly deadlineMs?: number;
   /** How long each attempt waits for its acknowledgement. */
   readonly attemptTimeoutMs?: number;
+  /** v1.1 §1b.2: recipients' encryption keys (and working groups); without it, `recipients` is refused. */
+  readonly sealing?: SealingDeps;
 }
 
 export interface Publisher {
-  publish(event: OutgoingEvent): Promise<PublishReceipt>;
+  publish(event: PublishInput): Promise<PublishReceipt>;
   /** Sends an already signed message (a re-send keeps its id, its bytes and its signature). */
   send(message: SignedMessage): Promise<PublishReceipt>;
 }
 
-export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, attemptTimeoutMs = 5_000 }: PublisherDeps): Publisher {
+export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, attemptTimeoutMs = 5_000, sealing }: PublisherDeps): Publisher {
+  const seal = sealing ? createSealer(sealing) : undefined;
   async function send(message: SignedMessage): Promise<PublishReceipt> {
     const h = headers();
     h.set(Header.MsgId, message.id);
@@ -63,8 +70,10 @@ export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, 
   }
 
   return {
-    async publish(event) {
-      return send(await signEvent(signer, event, bounds));
+    async publish({ group, ...event }) {
+      if (group !== undefined && event.recipients) throw new AllianceError(ErrorCode.UsageInvalid, "publish: recipients or group, not both");
+      const recipients = group !== undefined ? resolveGroup(sealing?.groups, group) : event.recipients;
+      return send(await signEvent(signer, { ...event, ...(recipients ? { recipients: recipients as OutgoingEvent["recipients"] } : {}) }, bounds, seal));
     },
     send,
   };

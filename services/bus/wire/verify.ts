@@ -5,6 +5,7 @@ import { ErrorCode, TransientError } from "../core/errors.js";
 import { memberOfKid, type KeyDirectory } from "../keys/directory.js";
 import { Header } from "./headers.js";
 import { parseSignatureHeader, verifyDetached, verifyDetachedNative, type SignatureEngine } from "./jws.js";
+import { policyProblem, type PolicyRule } from "./policy.js";
 import { Reason } from "./reasons.js";
 import { parseJsonSafely } from "./safe-json.js";
 import { derivedSubject } from "./subjects.js";
@@ -18,10 +19,19 @@ export interface IncomingMessage {
 }
 
 export type Verdict =
-  | { ok: true; event: AllianceEvent; kid: string }
+  | { ok: true; event: AllianceEvent; kid: string; sealed?: SealedInfo }
   | { ok: false; reason: Reason; detail: string };
 
+/** v1.1 §1b.2: how a sealed event reached this recipient (set by the unseal step, consume/unseal.ts). */
+export interface SealedInfo {
+  readonly recipients: readonly string[];
+  /** The recipient's encryption key that opened it. */
+  readonly kid: string;
+}
+
 export interface VerifierDeps {
+  /** Extra handling-policy rules (v1.1 §1b.3), e.g. the derivedfrom consent rule. */
+  readonly policy?: readonly PolicyRule[];
   readonly bounds: Pick<Bounds, "maxBodyBytes" | "maxDepth" | "skewSeconds">;
   readonly directory: KeyDirectory;
   /** The verifier's clock, for `expires`; tests pass a fixed one. */
@@ -40,7 +50,7 @@ const reject = (reason: Reason, detail: string): Verdict => ({ ok: false, reason
  * bytes before anything parses the body; check 9 (duplicates) belongs to the subscriber,
  * which knows what it has processed.
  */
-export function createVerifier({ bounds, directory, now = () => new Date(), engine = "native" }: VerifierDeps): Verifier {
+export function createVerifier({ bounds, directory, now = () => new Date(), engine = "native", policy = [] }: VerifierDeps): Verifier {
   const skewMs = bounds.skewSeconds * 1000;
   const signatureHolds = engine === "jose" ? verifyDetached : verifyDetachedNative;
 
@@ -92,6 +102,10 @@ export function createVerifier({ bounds, directory, now = () => new Date(), engi
       return reject(Reason.Stale, `time ${event.time} is more than ${bounds.skewSeconds}s from receipt ${msg.receivedAt.toISOString()}`);
     }
     if (event.expires && Date.parse(event.expires) <= now().getTime()) return reject(Reason.Expired, `expired at ${event.expires}`);
+
+    // v1.1 §1b.3, re-checked on receipt: the envelope is signed, so everyone reaches one verdict.
+    const problem = policyProblem(event, policy);
+    if (problem) return reject(Reason.Policy, problem);
 
     return { ok: true, event, kid };
   }

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { MatterKind, signingDeadline, VoteChoice } from "../../../schemas/governance/index.js";
 import { EventId } from "../../../schemas/data/common.js";
-import { PublicJwk } from "../../../schemas/keys.js";
+import { EncPublicJwk, PublicJwk } from "../../../schemas/keys.js";
 import { Kid, Lang, MemberCode, PriorityChannel } from "../../../schemas/protocol.js";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
 import { generateMemberKey, toPublicJwk } from "../../bus/keys/keys.js";
@@ -27,6 +27,13 @@ function writePrivateKey(file: string, jwk: object): void {
   writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** A public encryption JWK from a file (v1.1 §1b.1); a private one is refused likewise. */
+function readPublicEncJwk(file: string, option: string): EncPublicJwk {
+  const raw = readJsonInput(file);
+  if (raw && typeof raw === "object" && "d" in raw) throw new AllianceError(ErrorCode.InputInvalid, `${option}: ${file} holds a private key; give its public half`);
+  return parseOption(EncPublicJwk, raw, option);
+}
+
 /** The secretariat's actions: signed with the `sec` key. */
 export function registerSecretariatOffice(sec: Command, ctx: CliContext): void {
   keyOption(sec.command("apply").description("file a ministry's request to join (signed by the secretariat)"))
@@ -38,6 +45,7 @@ export function registerSecretariatOffice(sec: Command, ctx: CliContext): void {
     .requiredOption("--contact-unit <unit>", "point of contact: its unit")
     .option("--contact-email <email>", "point of contact: its e-mail")
     .requiredOption("--public-key <file>", "the applicant's public JWK (kid <code>:<key-id>)")
+    .option("--public-enc-key <file>", "v1.1: the applicant's public X25519 encryption JWK (kid <code>:enc-<key-id>)")
     .option("--letter <text>", "the applicant's letter of request")
     .action(async (o: KeyOption & Record<string, string>) => {
       const data = {
@@ -46,6 +54,7 @@ export function registerSecretariatOffice(sec: Command, ctx: CliContext): void {
           contact: { unit: o.contactUnit, ...(o.contactEmail ? { email: o.contactEmail } : {}) },
         },
         key: readPublicJwk(o.publicKey!, "--public-key"),
+        ...(o.publicEncKey ? { encKey: readPublicEncJwk(o.publicEncKey, "--public-enc-key") } : {}),
         ...(o.letter ? { letter: o.letter } : {}),
       };
       await publishAction(ctx, o, "secretariat", "membership-applied", data);

@@ -7,12 +7,14 @@ import { memoryProcessedRecord, openProcessedRecord } from "../../bus/consume/id
 import { subscribe, type Subscription } from "../../bus/consume/subscriber.js";
 import { streamForChannel } from "../../bus/wire/subjects.js";
 import { createVerifier } from "../../bus/wire/verify.js";
+import { withUnseal } from "../../bus/consume/unseal.js";
+import { loadEncKeyring } from "../../bus/keys/keyring.js";
 import type { CliContext } from "../context.js";
 import { defaultDirectoryPath } from "../env.js";
 import { DurableName, parseOption, Seconds } from "../input.js";
 import { formatEventLine } from "../format.js";
 
-interface TailOptions { json?: boolean; fromStart?: boolean; durable?: string; idleExit?: string; directory?: string; staticDirectory?: boolean }
+interface TailOptions { json?: boolean; fromStart?: boolean; durable?: string; idleExit?: string; directory?: string; staticDirectory?: boolean; encKey?: string }
 
 export function registerTail(program: Command, ctx: CliContext): void {
   program
@@ -24,6 +26,7 @@ export function registerTail(program: Command, ctx: CliContext): void {
     .option("--durable <name>", "a durable consumer that remembers its position across runs")
     .option("--idle-exit <seconds>", "stop once nothing arrived for this long")
     .option("--directory <file>", "the founding public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
+    .option("--enc-key <file>", "this member's encryption keyring (default: $ALLIANCE_ENC_KEY): sealed events addressed to it are decrypted; without it they are skipped")
     .option("--static-directory", "verify with the founding directory alone, not the live one the secretariat stream maintains")
     .action(async (channelArg: string, opts: TailOptions) => {
       const channels = channelArg === "all" ? [...PriorityChannel.options, "secretariat" as const] : [parseOption(Channel, channelArg, "<channel>")];
@@ -32,6 +35,8 @@ export function registerTail(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const directoryFile = opts.directory ?? defaultDirectoryPath(ctx.env);
       let lastActivity = Date.now();
+      const encKeyFile = opts.encKey ?? ctx.env.ALLIANCE_ENC_KEY;
+      const keyring = encKeyFile ? loadEncKeyring(encKeyFile) : undefined;
 
       await ctx.withBus("alliance-tail", async (bus) => {
         // The live directory (docs/secretariat.md): the founding keys plus every signed admission,
@@ -44,11 +49,13 @@ export function registerTail(program: Command, ctx: CliContext): void {
             return undefined;
           });
         const directory = live ?? (await StaticKeyDirectory.fromFile(directoryFile));
-        const verify = createVerifier({ bounds: config.bounds, directory });
+        const verifier = createVerifier({ bounds: config.bounds, directory });
+        // v1.1 §1b.2: a member's tail opens what is sealed to it; everyone else's tail skips sealed events.
+        const verify = keyring ? withUnseal(verifier, { member: keyring.member, keyring, bounds: config.bounds }) : verifier;
         const subscriptions: Subscription[] = [];
         for (const channel of channels) {
           subscriptions.push(await subscribe({
-            js: bus.js, jsm: bus.jsm, verify, log: ctx.log,
+            js: bus.js, jsm: bus.jsm, verify, log: ctx.log, ...(keyring ? { member: keyring.member } : {}),
             consumer: {
               stream: streamForChannel(channel), startFrom: opts.fromStart ? "all" : "new", settings: config.subscriber,
               ...(durable ? { durable } : withReaderNames(ctx.readerNames(streamForChannel(channel)))),
@@ -57,7 +64,7 @@ export function registerTail(program: Command, ctx: CliContext): void {
             handler: async (event, meta) => {
               lastActivity = Date.now();
               process.stdout.write(opts.json
-                ? `${JSON.stringify({ stream: meta.stream, seq: meta.seq, subject: meta.subject, event })}\n`
+                ? `${JSON.stringify({ stream: meta.stream, seq: meta.seq, subject: meta.subject, event, ...(meta.sealed ? { sealed: meta.sealed } : {}) })}\n`
                 : `${formatEventLine(event, meta)}\n`);
             },
             onRejected: (r) => {

@@ -2,7 +2,7 @@ import { RejectionReason, SecretariatKind } from "../../../schemas/governance/in
 import { GOVERNANCE_CHANNEL, parseEventType } from "../../../schemas/protocol.js";
 import { onDeclarationPublished, onDeclarationSigned } from "./declaration.js";
 import { put, refused } from "./helpers.js";
-import { onKeyRevoked, onKeyRotated } from "./keys.js";
+import { onEncKeyRotated, onKeyRevoked, onKeyRotated } from "./keys.js";
 import { SECRETARIAT_ORIGIN } from "./lookup.js";
 import { onMemberSanction, onMembershipApplied, onMembershipDecided, onMemberWithdrew, onVoteCast } from "./membership.js";
 import { onMotionFiled } from "./motions.js";
@@ -27,6 +27,7 @@ const transitions: Record<SecretariatKind, { actor: Actor; apply: (state: Readon
   [K.MemberWithdrew]: { actor: "member", apply: onMemberWithdrew },
   [K.KeyRotated]: { actor: "either", apply: onKeyRotated },
   [K.KeyRevoked]: { actor: "either", apply: onKeyRevoked },
+  [K.EncKeyRotated]: { actor: "member", apply: onEncKeyRotated },
   [K.OperatingModelDrafted]: { actor: "secretariat", apply: onOperatingModelDrafted },
   [K.OperatingModelAdopted]: { actor: "secretariat", apply: onOperatingModelAdopted },
   [K.WorkingGroupFormed]: { actor: "secretariat", apply: onWorkingGroupFormed },

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PublicJwk } from "../../../schemas/keys.js";
+import type { DirectoryJwk } from "../../../schemas/keys.js";
 import type { RejectionReason } from "../../../schemas/governance/index.js";
 import type { Change, Collection, GovState, KeyEntry, KeyRing, MemberStatus, MemberView, Step } from "./types.js";
 
@@ -25,8 +25,8 @@ export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** RFC 7638 JWK thumbprint of an Ed25519 key: SHA-256 over the required members, sorted. */
-export function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): string {
+/** RFC 7638 JWK thumbprint of an OKP key (Ed25519 or X25519): SHA-256 over the required members, sorted. */
+export function jwkThumbprint(jwk: Pick<DirectoryJwk, "crv" | "kty" | "x">): string {
   const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
   return createHash("sha256").update(canonical, "utf8").digest("base64url");
 }
@@ -54,7 +54,11 @@ export function isCurrentKey(entry: KeyEntry): boolean {
   return entry.supersededAt === undefined && entry.revokedAt === undefined;
 }
 
-export function newKeyEntry(jwk: PublicJwk, at: string, event: string): KeyEntry {
+export function isEncryptionEntry(entry: KeyEntry): boolean {
+  return entry.jwk.use === "enc";
+}
+
+export function newKeyEntry(jwk: DirectoryJwk, at: string, event: string): KeyEntry {
   return { kid: jwk.kid, jwk, thumbprint: jwkThumbprint(jwk), validFrom: at, addedBy: event };
 }
 

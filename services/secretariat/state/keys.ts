@@ -1,7 +1,7 @@
-import type { KeyRevoked, KeyRotated } from "../../../schemas/governance/index.js";
+import type { EncKeyRotated, KeyRevoked, KeyRotated } from "../../../schemas/governance/index.js";
 import { RejectionReason } from "../../../schemas/governance/index.js";
 import type { PublicJwk } from "../../../schemas/keys.js";
-import { applied, findKey, isCurrentKey, newKeyEntry, originOfKid, put, refused, sameJson } from "./helpers.js";
+import { applied, findKey, isCurrentKey, isEncryptionEntry, newKeyEntry, originOfKid, put, refused, sameJson } from "./helpers.js";
 import { SECRETARIAT_ORIGIN } from "./lookup.js";
 import { checkNamedVotes } from "./rules.js";
 import type { Applied, GovState, KeyEntry, KeyRing, Matter, Step } from "./types.js";
@@ -24,7 +24,7 @@ export function onKeyRotated(state: Readonly<GovState>, ev: Applied): Step {
   const d = ev.event.data as KeyRotated;
   const origin = ev.event.source;
   const found = findKey(state, ev.kid);
-  if (!found || !isCurrentKey(found.entry)) return refused(RejectionReason.KeyConflict, `${ev.kid} is not ${origin}'s current key`);
+  if (!found || !isCurrentKey(found.entry) || isEncryptionEntry(found.entry)) return refused(RejectionReason.KeyConflict, `${ev.kid} is not ${origin}'s current key`);
   const problem = checkNextKey(state, origin, d.next);
   if (problem) return refused(RejectionReason.KeyConflict, problem);
   const rotated = replaceEntry(found.ring, ev.kid, (k) => ({ ...k, supersededAt: ev.at, supersededBy: ev.event.id }));
@@ -68,4 +68,18 @@ export function onKeyRevoked(state: Readonly<GovState>, ev: Applied): Step {
   const ring: KeyRing = d.next ? { ...revoked, keys: [...revoked.keys, newKeyEntry(d.next, ev.at, ev.event.id)] } : revoked;
   changes.push(put("keys", owner, ring));
   return applied(`${d.kid} revoked${byVote ? " by vote" : ""}${d.next ? `, replaced by ${d.next.kid}` : ""}`, changes);
+}
+
+/**
+ * `enc-key-rotated` (v1.1 §1b.1): the member's current encryption key is rotated out, the next one
+ * is what events sealed from now on use. Signed by the member's signing key (checked by the fold).
+ */
+export function onEncKeyRotated(state: Readonly<GovState>, ev: Applied): Step {
+  const d = ev.event.data as EncKeyRotated;
+  const origin = ev.event.source;
+  if (originOfKid(d.next.kid) !== origin) return refused(RejectionReason.KeyConflict, `next key ${d.next.kid} does not belong to ${origin}`);
+  if (findKey(state, d.next.kid)) return refused(RejectionReason.KeyConflict, `kid ${d.next.kid} is already in use`);
+  const ring: KeyRing = state.keys[origin] ?? { origin, keys: [] };
+  const keys = ring.keys.map((k) => (isEncryptionEntry(k) && isCurrentKey(k) ? { ...k, supersededAt: ev.at, supersededBy: ev.event.id } : k));
+  return applied(`${origin} rotated its encryption key to ${d.next.kid}`, [put("keys", origin, { ...ring, keys: [...keys, newKeyEntry(d.next, ev.at, ev.event.id)] })]);
 }

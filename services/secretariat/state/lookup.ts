@@ -1,4 +1,4 @@
-import { findKey, ms } from "./helpers.js";
+import { findKey, isEncryptionEntry, ms } from "./helpers.js";
 import type { GovState, MemberStatus, MemberView } from "./types.js";
 import type { KeyEntry } from "./types.js";
 
@@ -30,6 +30,8 @@ export function keyStatusAt(state: Readonly<GovState>, kid: string, atMs: number
   const found = findKey(state, kid);
   if (!found) return { status: "unknown" };
   const { ring, entry } = found;
+  // An encryption key's kid never names a signing key (v1.1 §1b.1).
+  if (isEncryptionEntry(entry)) return { status: "unknown" };
   if (ms(entry.validFrom) > atMs) return { status: "unknown" };
   const endedAt = [entry.revokedAt, entry.supersededAt].filter((t) => t !== undefined).map(ms);
   if (endedAt.some((t) => t <= atMs)) return { status: "revoked", member: ring.origin };
@@ -38,4 +40,24 @@ export function keyStatusAt(state: Readonly<GovState>, kid: string, atMs: number
     if (!member || memberStatusAt(member, atMs) !== "active") return { status: "inactive", member: ring.origin };
   }
   return { status: "active", member: ring.origin, entry };
+}
+
+export type EncKeyStatusAt =
+  | { readonly status: "active"; readonly member: string; readonly entry: KeyEntry }
+  | { readonly status: "unknown"; readonly member: string }
+  | { readonly status: "inactive"; readonly member: string };
+
+/**
+ * A member's current encryption key at a time (v1.1 §1b.1): the newest enc key valid at `at`,
+ * neither rotated out nor revoked then, of a member active then. A suspended or withdrawn member
+ * is never sealed to.
+ */
+export function encKeyStatusAt(state: Readonly<GovState>, member: string, atMs: number): EncKeyStatusAt {
+  const view = state.members[member];
+  if (!view || memberStatusAt(view, atMs) !== "active") return { status: "inactive", member };
+  const ended = (t: string | undefined) => t !== undefined && ms(t) <= atMs;
+  const current = (state.keys[member]?.keys ?? [])
+    .filter((k) => isEncryptionEntry(k) && ms(k.validFrom) <= atMs && !ended(k.supersededAt) && !ended(k.revokedAt))
+    .at(-1);
+  return current ? { status: "active", member, entry: current } : { status: "unknown", member };
 }

@@ -19,6 +19,7 @@ export function onMembershipApplied(state: Readonly<GovState>, ev: Applied): Ste
   const open = Object.values(state.matters).find((m) => m.kind === "application" && m.decision === null && m.application.applicant.code === code);
   if (open) return refused(RejectionReason.Duplicate, `${code} already has an open application (${open.id})`);
   if (findKey(state, d.key.kid)) return refused(RejectionReason.KeyConflict, `kid ${d.key.kid} is already in use`);
+  if (d.encKey && findKey(state, d.encKey.kid)) return refused(RejectionReason.KeyConflict, `kid ${d.encKey.kid} is already in use`);
   const matter: ApplicationMatter = { id: ev.event.id, kind: "application", filedAt: ev.at, votes: {}, decision: null, application: d };
   return applied(`application of ${code} filed`, [put("matters", matter.id, matter)]);
 }
@@ -57,9 +58,10 @@ export function onMembershipDecided(state: Readonly<GovState>, ev: Applied): Ste
   const decided: Matter = { ...matter, decision: { event: ev.event.id, outcome: d.outcome, at: ev.at } };
   if (d.outcome === "refused") return applied(`application ${matter.id} refused`, [put("matters", matter.id, decided)]);
 
-  const { applicant, key } = matter.application;
+  const { applicant, key, encKey } = matter.application;
   if (isMemberNow(state, applicant.code)) return refused(RejectionReason.Duplicate, `${applicant.code} is already a member`);
   if (findKey(state, key.kid)) return refused(RejectionReason.KeyConflict, `kid ${key.kid} is already in use`);
+  if (encKey && findKey(state, encKey.kid)) return refused(RejectionReason.KeyConflict, `kid ${encKey.kid} is already in use`);
   const admission = { application: matter.id, decision: ev.event.id, votes: [...d.votes], at: ev.at };
   const info = { country: applicant.country, ministry: applicant.ministry, lang: applicant.lang, contact: applicant.contact };
   const previous = state.members[applicant.code];
@@ -73,6 +75,8 @@ export function onMembershipDecided(state: Readonly<GovState>, ev: Applied): Ste
     keys: [
       ...oldRing.keys.map((k) => (isCurrentKey(k) ? { ...k, supersededAt: ev.at, supersededBy: ev.event.id } : k)),
       newKeyEntry(key, ev.at, ev.event.id),
+      // v1.1 §1b.1: the encryption key it applied with, the only one sealed events reach.
+      ...(encKey ? [newKeyEntry(encKey, ev.at, ev.event.id)] : []),
     ],
   };
   return applied(`${applicant.code} admitted`, [put("matters", matter.id, decided), put("members", member.code, member), put("keys", ring.origin, ring)]);

@@ -1,7 +1,7 @@
 import type { AllianceEvent } from "../../../schemas/envelope.js";
 import type { MatterKind, OperatingRules, RejectionReason, VoteChoice } from "../../../schemas/governance/index.js";
 import type { MembershipApplied, MotionFiled, OperatingModelDrafted } from "../../../schemas/governance/index.js";
-import type { PublicJwk } from "../../../schemas/keys.js";
+import type { DirectoryJwk } from "../../../schemas/keys.js";
 import type { ContactPoint } from "../../../schemas/data/kinds.js";
 import type { Lang, PriorityChannel } from "../../../schemas/protocol.js";
 
@@ -48,7 +48,8 @@ export interface MemberView {
 
 export interface KeyEntry {
   readonly kid: string;
-  readonly jwk: PublicJwk;
+  /** A signing key, or (v1.1 §1b.1, `use: "enc"`) an encryption key: they share the ring and its events. */
+  readonly jwk: DirectoryJwk;
   /** RFC 7638 thumbprint (SHA-256, base64url): what members compare out of band. */
   readonly thumbprint: string;
   /** null: a founding key, valid since the beginning. */
