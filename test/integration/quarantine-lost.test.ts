@@ -1,0 +1,128 @@
+import { headers } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Bus } from "../../services/bus/core/bus.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { memoryProcessedRecord, type ProcessedRecord } from "../../services/bus/consume/idempotency.js";
+import { listQuarantine } from "../../services/bus/admin/quarantine-report.js";
+import { Header } from "../../services/bus/wire/headers.js";
+import { Reason } from "../../services/bus/wire/reasons.js";
+import { signEvent } from "../../services/bus/wire/sign.js";
+import { subscribe, type Rejection, type SubscribeDeps } from "../../services/bus/consume/subscriber.js";
+import { StreamName } from "../../services/bus/wire/subjects.js";
+import { createVerifier } from "../../services/bus/wire/verify.js";
+import { waitFor } from "../helpers/collect.js";
+import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
+import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
+
+/**
+ * Finding 2 of issue 10: on the last permitted delivery a message must end handled or with its
+ * quarantine copy stored, whatever fails meanwhile. `maxDeliver: 1` makes the first delivery the last.
+ */
+const base = loadConfig();
+const config = parseConfig({ ...base, subscriber: { ...base.subscriber, maxDeliver: 1, backoffSeconds: [0.1], ackWaitSeconds: 2 } });
+const members = await makeMembers();
+const fr = members.signers.fr!;
+const verify = createVerifier({ bounds: config.bounds, directory: members.directory });
+const bulletin = { channel: "crime" as const, kind: "bulletin", tlp: "AMBER" as const, lang: "fr" as const };
+
+let server: TestServer;
+let bus: Bus;
+beforeAll(async () => {
+  server = await startTestServer();
+  bus = await openTestBus(server.url, config);
+});
+afterAll(async () => {
+  await bus?.close();
+  await server?.stop();
+});
+
+/** A processed record whose reads (or writes) fail the first `times` calls. */
+function failing(record: ProcessedRecord, op: "handledAt" | "add", times: number): ProcessedRecord & { failures: number } {
+  const wrapped = {
+    failures: 0,
+    handledAt: (id: string) => record.handledAt(id),
+    add: (id: string, at?: string) => record.add(id, at),
+  };
+  const real = wrapped[op] as (...args: never[]) => Promise<unknown>;
+  (wrapped as Record<string, unknown>)[op] = async (...args: never[]) => {
+    if (wrapped.failures < times) {
+      wrapped.failures++;
+      throw new Error(`injected ${op} failure ${wrapped.failures}`);
+    }
+    return real(...args);
+  };
+  return wrapped;
+}
+
+function deps(durable: string, extra: Partial<SubscribeDeps>): SubscribeDeps {
+  return {
+    js: bus.js, jsm: bus.jsm, verify, log: testLog,
+    consumer: { stream: StreamName.crime, durable, startFrom: "new", settings: config.subscriber },
+    processed: async () => memoryProcessedRecord(),
+    handler: async () => undefined,
+    ...extra,
+  };
+}
+
+const quarantinedAt = async (seq: number) => (await listQuarantine(bus.js, bus.jsm)).filter((e) => e.originalStream === StreamName.crime && e.originalSeq === seq);
+
+describe("quarantine - nothing rejected is lost on the last delivery", () => {
+  it("record read - a processed-record lookup that fails on the last delivery is retried until the handler runs", async () => {
+    const record = failing(memoryProcessedRecord(), "handledAt", 2);
+    const handled: string[] = [];
+    await using sub = await subscribe(deps("t-lost-read", { processed: async () => record, handler: async (e) => void handled.push(e.id) }));
+    const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
+    await bus.js.publish(message.subject, message.body, { msgID: message.id, headers: signed(message) });
+    await waitFor("the handler run despite the failed look-ups", () => handled.includes(message.id), 30_000);
+    await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
+  }, 60_000);
+
+  it("record write - a processed-record write that fails on the last delivery is retried until stored, then acked", async () => {
+    const inner = memoryProcessedRecord();
+    const record = failing(inner, "add", 2);
+    let runs = 0;
+    await using sub = await subscribe(deps("t-lost-write", { processed: async () => record, handler: async () => void runs++ }));
+    const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
+    const ack = await bus.js.publish(message.subject, message.body, { msgID: message.id, headers: signed(message) });
+    await waitFor("the record stored despite the failed writes", async () => (await inner.handledAt(message.id)) === `${StreamName.crime}:${ack.seq}`, 30_000);
+    await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
+    expect(runs).toBe(1);
+  }, 60_000);
+
+  it("hostile headers - JetStream control headers on an invalid message do not stop its quarantine copy", async () => {
+    const rejected: Rejection[] = [];
+    await using _sub = await subscribe(deps("t-lost-headers", { onRejected: (r) => void rejected.push(r) }));
+    const last = (await bus.jsm.streams.info(StreamName.crime)).state.last_seq;
+    const h = headers();
+    // Accepted on the original (they hold for ALLIANCE_CRIME), refused if copied onto the quarantine publish.
+    h.set("Nats-Expected-Stream", StreamName.crime);
+    h.set("Nats-Expected-Last-Sequence", String(last));
+    h.set("X-Hostile", "yes");
+    const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{\"unsigned\":true}"), { headers: h, msgID: `hostile-${Date.now()}` });
+    await waitFor("the copy of the unsigned message in quarantine", async () => (await quarantinedAt(ack.seq)).length === 1, 20_000);
+    expect((await quarantinedAt(ack.seq))[0]).toMatchObject({ reason: Reason.Unsigned });
+  }, 60_000);
+
+  it("ack timeout - a last delivery that ends without an answer (the subscriber died) still ends in quarantine", async () => {
+    const entered: number[] = [];
+    const first = await openTestBus(server.url, config);
+    const durable = "t-lost-timeout";
+    const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
+    // The first subscriber's handler never returns: its process is as good as dead.
+    await subscribe({ ...deps(durable, {}), js: first.js, jsm: first.jsm, handler: async (_e, ctx) => { entered.push(ctx.deliveryCount); await new Promise<never>(() => {}); } });
+    const ack = await bus.js.publish(message.subject, message.body, { msgID: message.id, headers: signed(message) });
+    await waitFor("the first subscriber inside its handler", () => entered.length === 1, 20_000);
+    await first.nc.close();
+
+    const rejected: Rejection[] = [];
+    await using _second = await subscribe(deps(durable, { onRejected: (r) => void rejected.push(r) }));
+    await waitFor("the copy in quarantine after the ack timeout", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    expect(rejected.map((r) => r.reason)).toEqual([Reason.MaxDeliveries]);
+  }, 60_000);
+});
+
+function signed(message: { id: string; signature: string }) {
+  const h = headers();
+  h.set(Header.Signature, message.signature);
+  return h;
+}
