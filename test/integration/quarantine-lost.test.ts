@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../../services/bus/core/bus.js";
 import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import { memoryProcessedRecord, type ProcessedRecord } from "../../services/bus/consume/idempotency.js";
+import { HeldFor, type HoldHealth } from "../../services/bus/consume/hold.js";
+import { createQuarantineWriter, type QuarantineWriter } from "../../services/bus/consume/quarantine.js";
 import { listQuarantine } from "../../services/bus/admin/quarantine-report.js";
 import { Header } from "../../services/bus/wire/headers.js";
 import { Reason } from "../../services/bus/wire/reasons.js";
@@ -126,3 +128,80 @@ function signed(message: { id: string; signature: string }) {
   h.set(Header.Signature, message.signature);
   return h;
 }
+
+/** A quarantine writer whose stores fail the first `times` calls, then write through `real`. */
+function flakyWriter(real: QuarantineWriter, times: number): QuarantineWriter & { failures: number } {
+  const w = {
+    writer: real.writer,
+    failures: 0,
+    async store(...args: Parameters<QuarantineWriter["store"]>) {
+      if (w.failures < times) {
+        w.failures++;
+        throw new Error(`injected quarantine store failure ${w.failures}`);
+      }
+      return real.store(...args);
+    },
+  };
+  return w;
+}
+
+describe("quarantine - a copy that cannot be stored holds the message", () => {
+  it("store fails - the message is held (critical health), its copy retried until stored once, then terminated", async () => {
+    const writer = flakyWriter(createQuarantineWriter(bus.js, { writer: "fr", secret: "test-secret" }), 3);
+    const seen: HoldHealth[] = [];
+    const rejected: Rejection[] = [];
+    await using sub = await subscribe(deps("t-held-store", { quarantine: writer, onHeld: (h) => void seen.push(h), onRejected: (r) => void rejected.push(r) }));
+    const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { msgID: `unsigned-${Date.now()}` });
+    await waitFor("the copy stored after the failures", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    expect(writer.failures).toBe(3);
+    expect(seen.some((h) => h.held === 1)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ held: 0, failures: 3 });
+    expect(sub.health()).toMatchObject({ held: 0, failures: 3, lastError: { for: HeldFor.QuarantineCopy, seq: ack.seq } });
+    await waitFor("the term", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
+    expect(rejected.map((r) => r.seq)).toEqual([ack.seq]);
+    expect((await quarantinedAt(ack.seq)).map((e) => e.writer)).toEqual(["fr"]);
+  }, 60_000);
+
+  it("held past the ack wait - working() keeps the message with its subscriber: no redelivery while it is held", async () => {
+    // Five failures hold it about 9 s (hold.ts backoff), over four ack waits of 2 s: without
+    // working() the server would redeliver meanwhile.
+    const writer = flakyWriter(createQuarantineWriter(bus.js, { writer: "fr" }), 5);
+    const deliveries: number[] = [];
+    const counting: QuarantineWriter = { writer: "fr", store: (msg, ...rest) => (deliveries.push(msg.info.deliveryCount), writer.store(msg, ...rest)) };
+    await using sub = await subscribe(deps("t-held-working", { quarantine: counting }));
+    const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { msgID: `unsigned-${Date.now()}` });
+    await waitFor("the copy stored", async () => (await quarantinedAt(ack.seq)).length === 1, 60_000);
+    expect(new Set(deliveries)).toEqual(new Set([1]));
+    expect((await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_redelivered).toBe(0);
+  }, 90_000);
+
+  it("stop while held - the held message is let go and comes back to the next subscriber, which stores its copy", async () => {
+    const never: QuarantineWriter = { writer: "fr", store: async () => { throw new Error("quarantine unreachable"); } };
+    const first = await subscribe(deps("t-held-stop", { quarantine: never }));
+    const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { msgID: `unsigned-${Date.now()}` });
+    await waitFor("the message held", () => first.health().held === 1, 20_000);
+    await first.stop();
+    expect(first.health().held).toBe(0);
+    await using _second = await subscribe(deps("t-held-stop", {}));
+    await waitFor("the copy stored by the next subscriber", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+  }, 60_000);
+
+  it("hostile headers - the copy carries no Nats-* header of the original; all of them are kept, encoded", async () => {
+    await using _sub = await subscribe(deps("t-headers-kept", {}));
+    const last = (await bus.jsm.streams.info(StreamName.crime)).state.last_seq;
+    const h = headers();
+    h.set("Nats-Expected-Last-Sequence", String(last));
+    h.set("Nats-Expected-Stream", StreamName.crime);
+    h.append("X-Twice", "one");
+    h.append("X-Twice", "two");
+    const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("not json"), { headers: h, msgID: `hostile-${Date.now()}` });
+    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 20_000);
+    const entry = (await quarantinedAt(ack.seq))[0]!;
+    const copy = await bus.jsm.streams.getMessage(StreamName.quarantine, { seq: entry.seq });
+    const names = [...copy!.header.keys()];
+    // Only the writer's own: its msg id, and the stream it expects (the quarantine stream).
+    expect(names.filter((n) => n.toLowerCase().startsWith("nats-") && n !== Header.MsgId && n !== "Nats-Expected-Stream")).toEqual([]);
+    expect(copy!.header.get("Nats-Expected-Stream")).toBe(StreamName.quarantine);
+    expect(entry.originalHeaders).toEqual(expect.arrayContaining([["Nats-Expected-Last-Sequence", [String(last)]], ["Nats-Expected-Stream", [StreamName.crime]], ["X-Twice", ["one", "two"]]]));
+  }, 60_000);
+});

@@ -35,6 +35,13 @@ export const ErrorCode = {
   AuditMismatch: "ERR_AUDIT_MISMATCH",
   /** `alliance status` found a critical health rule: scripts and cron branch on its exit code 3. */
   HealthCritical: "ERR_HEALTH_CRITICAL",
+  /**
+   * Critical: a subscriber holds a message whose quarantine copy or processed record cannot be
+   * stored; it keeps it and retries (docs/operations.md, "A subscriber holds a message").
+   */
+  MessageHeld: "ERR_MESSAGE_HELD",
+  /** A held message was let go because its subscriber is stopping; it will be redelivered. */
+  SubscriberStopping: "ERR_SUBSCRIBER_STOPPING",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -12,6 +12,11 @@ export const Header = {
   OriginalStream: "Alliance-Original-Stream",
   OriginalMsgId: "Alliance-Original-Msg-Id",
   QuarantineConsumer: "Alliance-Quarantine-Consumer",
+  /**
+   * Every header of a quarantined original, encoded into one value JetStream does not act on
+   * (docs/protocol.md §7): base64url of the JSON `[[name, [value, …]], …]`.
+   */
+  OriginalHeaders: "Alliance-Original-Headers",
 } as const;
 export type Header = (typeof Header)[keyof typeof Header];
 
