@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { Channel, PriorityChannel } from "../../../schemas/protocol.js";
 import { StaticKeyDirectory } from "../../bus/keys/directory.js";
 import { loadJwks } from "../../bus/keys/keys.js";
 import { createLiveDirectory } from "../../secretariat/live-directory.js";
 import { memoryProcessedRecord, openProcessedRecord } from "../../bus/consume/idempotency.js";
-import { subscribe, type Subscription } from "../../bus/consume/subscriber.js";
+import { createQuarantineWriter } from "../../bus/consume/quarantine.js";
+import { LOCAL_WRITER, subscribe, type Subscription } from "../../bus/consume/subscriber.js";
 import { streamForChannel } from "../../bus/wire/subjects.js";
 import { createVerifier } from "../../bus/wire/verify.js";
 import type { CliContext } from "../context.js";
@@ -46,6 +48,7 @@ export function registerTail(program: Command, ctx: CliContext): void {
         const directory = live ?? (await StaticKeyDirectory.fromFile(directoryFile));
         const verify = createVerifier({ bounds: config.bounds, directory });
         const subscriptions: Subscription[] = [];
+        const quarantine = createQuarantineWriter(bus.js, { writer: ctx.identity() ?? LOCAL_WRITER, ...(ctx.env.NATS_CREDS ? { secret: readFileSync(ctx.env.NATS_CREDS) } : {}) });
         for (const channel of channels) {
           subscriptions.push(await subscribe({
             js: bus.js, jsm: bus.jsm, verify, log: ctx.log,
@@ -54,6 +57,8 @@ export function registerTail(program: Command, ctx: CliContext): void {
               ...(durable ? { durable } : withReaderNames(ctx.readerNames(streamForChannel(channel)))),
             },
             processed: (name) => (durable ? openProcessedRecord(bus.js, name, config.bounds) : Promise.resolve(memoryProcessedRecord())),
+            // Copies are written as the identity NATS_CREDS names, keyed by its seed (docs/protocol.md §7).
+            quarantine,
             handler: async (event, meta) => {
               lastActivity = Date.now();
               process.stdout.write(opts.json
