@@ -119,6 +119,7 @@ describe("monitor - quarantine", () => {
   it("monitor - a burst of forged messages shows in the quarantine counts by reason and claimed origin, each counted once", async () => {
     subscriptions.push(await subscribe({
       js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: async () => undefined,
+      member: "es",
       consumer: { stream: StreamName.crime, durable: "es-crime-desk", startFrom: "new", settings: config.subscriber },
       processed: () => Promise.resolve(memoryProcessedRecord()),
     }));
@@ -149,7 +150,8 @@ describe("monitor - quarantine", () => {
     let status = await getStatus(url);
     expect(status.quarantine.byReason).toEqual({ "bad-signature": 6, unsigned: 3 });
     expect(status.quarantine.byReasonOrigin).toEqual({ "bad-signature": { fr: 6 }, unsigned: { es: 3 } });
-    expect(status.quarantine.latest[0]).toMatchObject({ reason: "unsigned", claimedOrigin: "es", originalSubject: "alliance.crime.es.bulletin", consumer: "es-crime-desk" });
+    expect(status.quarantine.latest[0]).toMatchObject({ writer: "es", reason: "unsigned", claimedOrigin: "es", originalSubject: "alliance.crime.es.bulletin", consumer: "es-crime-desk" });
+    expect(status.quarantine.byWriter).toEqual({ es: 9 });
     expect(status.quarantine.latest[0]!.bytes).toBeGreaterThan(100);
     const rate = status.checks.find((c) => c.rule === Rule.QuarantineRate)!;
     expect(rate.level).toBe(Level.Warn);
@@ -159,6 +161,7 @@ describe("monitor - quarantine", () => {
     expect(metricValue(metrics, "alliance_quarantine_retained_messages", { reason: "bad-signature" })).toBe(6);
     expect(metricValue(metrics, "alliance_quarantine_messages_total", { reason: "bad-signature", member: "fr" })).toBe(6);
     expect(metricValue(metrics, "alliance_quarantine_messages_total", { reason: "unsigned", member: "es" })).toBe(3);
+    expect(metricValue(metrics, "alliance_quarantine_written_total", { writer: "es" })).toBe(9);
 
     // Only new messages are read: a second burst adds to the counts, nothing is counted twice.
     await forge(2);
@@ -208,7 +211,7 @@ describe("monitor - read-only identity", () => {
       const h = headers();
       h.set(Header.OriginalSubject, "alliance.crime.es.bulletin");
       h.set(Header.QuarantineReason, "unsigned");
-      await spain.js.publish("alliance.quarantine.unsigned", new TextEncoder().encode("{}"), { headers: h });
+      await spain.js.publish("alliance.quarantine.es.unsigned", new TextEncoder().encode("{}"), { headers: h });
       await admin.jsm.consumers.add(StreamName.crime, { durable_name: "es-audit", ack_policy: AckPolicy.Explicit });
 
       await waitFor("a full sample as the monitor", async () => {
@@ -218,6 +221,9 @@ describe("monitor - read-only identity", () => {
       }, 20_000);
       const status = await getStatus(secured.url);
       expect(status.streams.map((st) => st.name)).toEqual(Object.values(StreamName));
+      // Who wrote it comes from the subject the broker let Spain publish on.
+      expect(status.quarantine.byWriter).toEqual({ es: 1 });
+      expect(status.quarantine.latest[0]).toMatchObject({ writer: "es", reason: "unsigned" });
       expect(status.streams.find((st) => st.name === StreamName.crime)!.consumers.find((c) => c.name === "es-audit")).toMatchObject({ member: "es", durable: true });
 
       // Read-only: the broker refuses the monitor's publishes.
