@@ -11,6 +11,7 @@ import { memoryProcessedRecord } from "../../services/bus/consume/idempotency.js
 import { generateMemberKey, signerFromJwk } from "../../services/bus/keys/keys.js";
 import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { subscribe, type Subscription } from "../../services/bus/consume/subscriber.js";
+import type { QuarantineWriter } from "../../services/bus/consume/quarantine.js";
 import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { startMonitorServer, type RunningMonitor } from "../../services/monitor/main.js";
@@ -197,6 +198,30 @@ describe("monitor - advisories", () => {
     // The monitor's own quarantine readers are not news.
     expect(status.advisories.counts.some((c) => c.consumer.startsWith("alliance_monitor_"))).toBe(false);
   });
+});
+
+describe("monitor - held messages", () => {
+  it("monitor - a subscriber holding a message whose quarantine copy cannot be stored turns its consumer critical (consumer-stalled)", async () => {
+    const unreachable: QuarantineWriter = { writer: "it", store: async () => { throw new Error("quarantine stream unreachable"); } };
+    const sub = await subscribe({
+      js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: async () => undefined, quarantine: unreachable,
+      consumer: { stream: StreamName.extremism, durable: "it-extremism-desk", startFrom: "new", settings: config.subscriber },
+      processed: () => Promise.resolve(memoryProcessedRecord()),
+    });
+    try {
+      await bus.js.publish("alliance.extremism.it.bulletin", new TextEncoder().encode("{}"), { msgID: `held-${Date.now()}` });
+      await waitFor("the message held", () => sub.health().held === 1, 20_000);
+      const stalled = async () => (await getStatus(url)).checks.find((c) => c.rule === Rule.ConsumerStalled && c.consumer === "it-extremism-desk");
+      await waitFor("consumer-stalled critical for the holding desk", async () => (await stalled())?.level === Level.Critical, 30_000);
+      // Held, not lost: the server still counts it as delivered and unacknowledged, never redelivered.
+      const info = await bus.jsm.consumers.info(StreamName.extremism, "it-extremism-desk");
+      expect(info.num_ack_pending).toBe(1);
+      expect(info.num_redelivered).toBe(0);
+    } finally {
+      await sub.stop();
+      await bus.jsm.consumers.delete(StreamName.extremism, "it-extremism-desk");
+    }
+  }, 60_000);
 });
 
 describe("monitor - read-only identity", () => {
