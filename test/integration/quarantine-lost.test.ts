@@ -186,6 +186,22 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     await waitFor("the copy stored by the next subscriber", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
   }, 60_000);
 
+  it("hostile headers - a header the encoding would blow up past JetStream's 64 KiB header limit is left out and counted: the copy is still stored", async () => {
+    await using sub = await subscribe(deps("t-headers-huge", {}));
+    const h = headers();
+    h.set("X-First", "kept");
+    // 60 KiB: accepted on the original (under 64 KiB of headers), 80 KiB once base64-encoded.
+    h.set("X-Huge", "a".repeat(60 * 1024));
+    h.set("X-After", "kept");
+    const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { headers: h, msgID: `huge-${Date.now()}` });
+    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    const entry = (await quarantinedAt(ack.seq))[0]!;
+    expect(entry.originalHeaders.map(([name]) => name)).toEqual(["X-First", "X-After", Header.MsgId]);
+    const copy = await bus.jsm.streams.getMessage(StreamName.quarantine, { seq: entry.seq });
+    expect(copy!.header.get(Header.OriginalHeadersOmitted)).toBe("1 of 4");
+    expect(sub.health().held).toBe(0);
+  }, 60_000);
+
   it("hostile headers - the copy carries no Nats-* header of the original; all of them are kept, encoded", async () => {
     await using _sub = await subscribe(deps("t-headers-kept", {}));
     const last = (await bus.jsm.streams.info(StreamName.crime)).state.last_seq;

@@ -1,7 +1,7 @@
 import { hkdfSync } from "node:crypto";
 import { headers } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
-import { decodeOriginalHeaders, encodeOriginalHeaders, quarantineCopyId } from "../../services/bus/consume/quarantine.js";
+import { decodeOriginalHeaders, encodeOriginalHeaders, ORIGINAL_HEADERS_BUDGET, quarantineCopyId } from "../../services/bus/consume/quarantine.js";
 import { Reason } from "../../services/bus/wire/reasons.js";
 import { parseQuarantineSubject, quarantineFilter, quarantineSubject, quarantineWriterSubjects } from "../../services/bus/wire/subjects.js";
 
@@ -35,11 +35,24 @@ describe("quarantine - subjects, ids and original headers", () => {
     h.append("X-Twice", "one");
     h.append("X-Twice", "two");
     h.set("Alliance-Signature", "abc..def");
-    const decoded = decodeOriginalHeaders(encodeOriginalHeaders(h));
+    const decoded = decodeOriginalHeaders(encodeOriginalHeaders(h).encoded);
     expect(decoded).toEqual([["Nats-Expected-Last-Sequence", ["7"]], ["X-Twice", ["one", "two"]], ["Alliance-Signature", ["abc..def"]]]);
+    expect(encodeOriginalHeaders(h)).toMatchObject({ kept: 3, total: 3 });
     expect(decodeOriginalHeaders(undefined)).toEqual([]);
     expect(decodeOriginalHeaders("%%%")).toEqual([]);
     expect(decodeOriginalHeaders(Buffer.from(JSON.stringify({ a: 1 })).toString("base64url"))).toEqual([]);
     expect(decodeOriginalHeaders(Buffer.from(JSON.stringify([["ok", ["v"]], ["bad", [1]], 3])).toString("base64url"))).toEqual([["ok", ["v"]]]);
+  });
+
+  it("original headers - a hostile header that JSON would blow up past the bound is left out and counted, so the copy stays storable", () => {
+    const h = headers();
+    h.set("X-First", "kept");
+    // Control characters take six bytes each in JSON: 20 KiB of them would be 120 KiB.
+    h.set("X-Huge", "\u0001".repeat(20 * 1024));
+    h.set("Alliance-Signature", "after the huge one, and kept");
+    const { encoded, kept, total } = encodeOriginalHeaders(h);
+    expect({ kept, total }).toEqual({ kept: 2, total: 3 });
+    expect(encoded.length).toBeLessThanOrEqual(Math.ceil((ORIGINAL_HEADERS_BUDGET * 4) / 3));
+    expect(decodeOriginalHeaders(encoded)).toEqual([["X-First", ["kept"]], ["Alliance-Signature", ["after the huge one, and kept"]]]);
   });
 });

@@ -9,6 +9,16 @@ import { quarantineSubject, StreamName } from "../wire/subjects.js";
 /** Details are for humans; bounded so a hostile body cannot inflate the quarantine headers. */
 const MAX_DETAIL = 512;
 
+/**
+ * The most JSON the encoded original headers may take. JetStream refuses a message whose headers
+ * exceed 64 KiB, and encoding grows them (base64 by a third, JSON escapes a control character as
+ * six bytes): an original near that limit would give a copy that can never be stored, and its
+ * subscriber would hold it for ever. 36 KiB of JSON is 48 KiB of base64, which leaves room for the
+ * copy's own headers. A header that does not fit is counted, not kept (the original stays at its
+ * position in its stream); the others are kept, in order.
+ */
+export const ORIGINAL_HEADERS_BUDGET = 36 * 1024;
+
 /** A writer code is one subject token: the identity's code (`fr`, `sec`) or a service's name. */
 const WRITER_CODE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
@@ -74,7 +84,11 @@ export function quarantineCopyId(idKey: Uint8Array, writer: string, stream: stri
 
 function quarantineHeaders(msg: JsMsg, reason: Reason, detail: string, consumer: string): MsgHdrs {
   const h = headers();
-  if (msg.headers && [...msg.headers.keys()].length > 0) h.set(Header.OriginalHeaders, encodeOriginalHeaders(msg.headers));
+  if (msg.headers && [...msg.headers.keys()].length > 0) {
+    const { encoded, kept, total } = encodeOriginalHeaders(msg.headers);
+    h.set(Header.OriginalHeaders, encoded);
+    if (kept < total) h.set(Header.OriginalHeadersOmitted, `${total - kept} of ${total}`);
+  }
   const originalId = msg.headers?.get(Header.MsgId);
   if (originalId) h.set(Header.OriginalMsgId, oneLine(originalId));
   h.set(Header.QuarantineReason, reason);
@@ -86,11 +100,25 @@ function quarantineHeaders(msg: JsMsg, reason: Reason, detail: string, consumer:
   return h;
 }
 
-/** `[[name, [value, …]], …]` as JSON, base64url: lossless, in order, and inert to JetStream. */
-export function encodeOriginalHeaders(original: MsgHdrs): string {
+/**
+ * `[[name, [value, …]], …]` as JSON, base64url: lossless, in order, and inert to JetStream. Whole
+ * headers are kept, in order, as long as their JSON fits `budget`; one that does not is left out
+ * (so a huge hostile header cannot push the signature header out); `kept` says how many of `total`.
+ */
+export function encodeOriginalHeaders(original: MsgHdrs, budget = ORIGINAL_HEADERS_BUDGET): { encoded: string; kept: number; total: number } {
   const entries: [string, string[]][] = [];
-  for (const [name, values] of original) entries.push([name, [...values]]);
-  return Buffer.from(JSON.stringify(entries)).toString("base64url");
+  let size = 2;
+  let total = 0;
+  for (const [name, values] of original) {
+    total++;
+    const entry: [string, string[]] = [name, [...values]];
+    const cost = JSON.stringify(entry).length + 1;
+    if (size + cost <= budget) {
+      entries.push(entry);
+      size += cost;
+    }
+  }
+  return { encoded: Buffer.from(JSON.stringify(entries)).toString("base64url"), kept: entries.length, total };
 }
 
 /** The original headers of a quarantine copy; an empty list if absent or not decodable. */

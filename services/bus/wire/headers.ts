@@ -17,6 +17,8 @@ export const Header = {
    * (docs/protocol.md §7): base64url of the JSON `[[name, [value, …]], …]`.
    */
   OriginalHeaders: "Alliance-Original-Headers",
+  /** Set when original headers past the size bound were left out of `Alliance-Original-Headers`: how many, of how many. */
+  OriginalHeadersOmitted: "Alliance-Original-Headers-Omitted",
 } as const;
 export type Header = (typeof Header)[keyof typeof Header];
 
