@@ -202,6 +202,17 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     expect(sub.health().held).toBe(0);
   }, 60_000);
 
+  it("hostile headers - a Nats-Msg-Id near the 64 KiB header limit does not make the copy unstorable", async () => {
+    await using sub = await subscribe(deps("t-headers-long-id", {}));
+    // 40 KiB of id and 20 KiB of another header: under 64 KiB on the original; on the copy the id
+    // (too long for the encoded headers) plus the other header, encoded, would be 67 KiB.
+    const h = headers();
+    h.set("X-Pad", "p".repeat(20 * 1024));
+    const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { headers: h, msgID: `long-${Date.now()}-${"i".repeat(40 * 1024)}` });
+    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    expect(sub.health().held).toBe(0);
+  }, 60_000);
+
   it("hostile headers - the copy carries no Nats-* header of the original; all of them are kept, encoded", async () => {
     await using _sub = await subscribe(deps("t-headers-kept", {}));
     const last = (await bus.jsm.streams.info(StreamName.crime)).state.last_seq;

@@ -90,7 +90,8 @@ function quarantineHeaders(msg: JsMsg, reason: Reason, detail: string, consumer:
     if (kept < total) h.set(Header.OriginalHeadersOmitted, `${total - kept} of ${total}`);
   }
   const originalId = msg.headers?.get(Header.MsgId);
-  if (originalId) h.set(Header.OriginalMsgId, oneLine(originalId));
+  // Bounded like the detail: a hostile id near the 64 KiB header limit would make the copy unstorable.
+  if (originalId) h.set(Header.OriginalMsgId, oneLine(originalId).slice(0, MAX_DETAIL));
   h.set(Header.QuarantineReason, reason);
   h.set(Header.QuarantineDetail, oneLine(detail).slice(0, MAX_DETAIL));
   h.set(Header.OriginalSubject, msg.subject);
