@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
@@ -24,6 +24,8 @@ import { admitMemberCredentials } from "../identity/admit.js";
 import { buildAttacks, launchAttack } from "./attacks.js";
 import { runGovernanceScenario, startGovernance, type Governance } from "./governance.js";
 import { ensureConsumer } from "../bus/admin/consumer.js";
+import { createQuarantineWriter } from "../bus/consume/quarantine.js";
+import { seedFile } from "../identity/nkeys.js";
 import { secretariatConsumerSpec } from "../secretariat/service.js";
 import { keepPublishingUntilSignal } from "./keep-running.js";
 import { runSealedScene } from "./scene-sealed.js";
@@ -149,6 +151,8 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
         js: deskOwner.js, jsm: deskOwner.jsm, verify, log: dlog,
         consumer: { stream: streamForChannel(channel), durable: desk, startFrom: "new", settings: config.subscriber },
         processed: (name) => openProcessedRecord(deskOwner.js, name, config.bounds),
+        // The desks run as the host's identity: their quarantine copies are the host's evidence.
+        quarantine: createQuarantineWriter(deskOwner.js, { writer: config.secretariat.host, ...(security ? { secret: readFileSync(seedFile(security.auth.dir, config.secretariat.host)) } : {}) }),
         handler: async (event, ctx) => {
           const data = event.data as { title: string };
           seen.add(event.id);

@@ -1,7 +1,7 @@
 import type { AllianceConfig } from "../../schemas/config.js";
 import { Channel, GOVERNANCE_CHANNEL, SECRETARIAT_CODE } from "../../schemas/protocol.js";
 import { PROCESSED_BUCKET } from "../bus/consume/idempotency.js";
-import { StreamName, streamForChannel, SUBJECT_ROOT, QUARANTINE_TOKEN } from "../bus/wire/subjects.js";
+import { quarantineWriterSubjects, StreamName, streamForChannel, SUBJECT_ROOT } from "../bus/wire/subjects.js";
 import { IdentityKind, inboxPrefix, listIdentities, readerNames, type Identity } from "./identities.js";
 import { ADMIN_ONLY_API, JsApi, JsEvents, Kv } from "./jsapi.js";
 
@@ -78,8 +78,10 @@ function participantPermissions(name: string, config: Config): UserPermissions {
   const channels = name === SECRETARIAT_CODE ? [GOVERNANCE_CHANNEL] : Channel.options;
   const publish = new Set<string>([
     ...channels.map((channel) => `${SUBJECT_ROOT}.${channel}.${name}.>`),
-    // Every subscriber copies what it rejects to quarantine (docs/protocol.md §5).
-    `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.>`,
+    // Every subscriber copies what it rejects to quarantine (docs/protocol.md §7), under its own
+    // code only: the subject names the writer of every entry, and no identity can write, or
+    // suppress by de-duplication, under another's prefix.
+    quarantineWriterSubjects(name),
     JsApi.info,
     JsApi.streamInfo(Kv.streamName(PROCESSED_BUCKET)),
   ]);

@@ -54,6 +54,7 @@ export function createMetrics(): MonitorMetrics {
     lastSample: gauge("alliance_monitor_last_sample_timestamp_seconds", "When the monitor last read JetStream successfully (Unix time)."),
   };
   const quarantined = counter("alliance_quarantine_messages_total", "Quarantined messages read from the quarantine stream since the monitor started, by reason and claimed origin member.", ["reason", "member"]);
+  const written = counter("alliance_quarantine_written_total", "Quarantined messages read since the monitor started, by the writer that stored the copy (from its subject, enforced by the broker).", ["writer"]);
   const advisories = counter("alliance_jetstream_advisories_total", "JetStream advisories received since the monitor started.", ["kind", "stream", "consumer"]);
   const collectErrors = counter("alliance_monitor_collect_errors_total", "Samples of JetStream that failed.");
   const exported = new Map<string, number>();
@@ -103,6 +104,7 @@ export function createMetrics(): MonitorMetrics {
     for (const [reason, origins] of Object.entries(status.quarantine.byReasonOrigin)) {
       for (const [member, n] of Object.entries(origins)) advance(quarantined, "q", { reason, member }, n);
     }
+    for (const [writer, n] of Object.entries(status.quarantine.byWriter)) advance(written, "w", { writer }, n);
     for (const a of status.advisories.counts) advance(advisories, "a", { kind: a.kind, stream: a.stream, consumer: a.consumer }, a.count);
     const health = new Map<string, { labels: { rule: string; stream: string; consumer: string; member: string }; value: number }>();
     for (const check of status.checks) {

@@ -75,6 +75,7 @@ function toExample(msg: JsMsg): QuarantineExample {
   return {
     seq: entry.seq,
     time: entry.time,
+    writer: entry.writer,
     reason: entry.reason,
     detail: entry.detail,
     claimedOrigin: entry.claimedOrigin,

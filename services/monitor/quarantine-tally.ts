@@ -7,7 +7,7 @@ const RECENT_MS = 10 * 60_000;
 const RECENT_MAX = 10_000;
 
 /**
- * Counts quarantined messages by reason and by the origin their subject claimed, one message at a
+ * Counts quarantined messages by reason, by the origin their subject claimed and by writer, one message at a
  * time in stream order. No I/O: the feed (quarantine-feed.ts) reads, this counts. Mutable inside,
  * because the first read of a long-lived quarantine stream adds every retained message.
  */
@@ -16,6 +16,7 @@ export class QuarantineCounter {
   #lastSeq = 0;
   readonly #byReason = new Map<string, number>();
   readonly #byOrigin = new Map<string, number>();
+  readonly #byWriter = new Map<string, number>();
   readonly #byReasonOrigin = new Map<string, Map<string, number>>();
   #latest: QuarantineExample[] = [];
   #recent: { at: number; reason: string; origin: string }[] = [];
@@ -34,6 +35,7 @@ export class QuarantineCounter {
     this.#lastSeq = example.seq;
     increment(this.#byReason, reason);
     increment(this.#byOrigin, origin);
+    increment(this.#byWriter, example.writer || "unknown");
     let perReason = this.#byReasonOrigin.get(reason);
     if (!perReason) this.#byReasonOrigin.set(reason, (perReason = new Map()));
     increment(perReason, origin);
@@ -52,6 +54,7 @@ export class QuarantineCounter {
       lastSeq: this.#lastSeq,
       byReason: Object.fromEntries(this.#byReason),
       byOrigin: Object.fromEntries(this.#byOrigin),
+      byWriter: Object.fromEntries(this.#byWriter),
       byReasonOrigin: Object.fromEntries([...this.#byReasonOrigin].map(([reason, origins]) => [reason, Object.fromEntries(origins)])),
       latest: [...this.#latest],
       recent: [...this.#recent],

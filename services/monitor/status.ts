@@ -60,6 +60,8 @@ export function buildStatus(input: StatusInput): Status {
   const reasonOf = (r: string) => (isReason(r) ? r : OTHER);
   // Any member-shaped code is kept: members admitted by the secretariat may not be in the config yet.
   const originOf = (o: string) => (codes.includes(o) || o === "unknown" || OriginCode.safeParse(o).success ? o : OTHER);
+  // Writers are identity codes (the broker enforces them on a secured server): member-shaped, `sec`, or a service's name.
+  const writerOf = (w: string) => (/^[a-z0-9][a-z0-9-]{0,31}$/.test(w) ? w : OTHER);
   const retainedByReason = fold(Object.entries(quarantineStream?.subjects ?? {}).map(([subject, n]) => [reasonOf(subject.split(".").at(-1) ?? subject), n]));
   const q = input.quarantine;
   const byReasonOrigin = Object.entries(q.byReasonOrigin).reduce<Record<string, Record<string, number>>>((acc, [reason, origins]) => {
@@ -83,6 +85,7 @@ export function buildStatus(input: StatusInput): Status {
       retainedByReason, retained: quarantineStream?.messages ?? 0,
       byReason: fold(Object.entries(q.byReason).map(([r, n]) => [reasonOf(r), n])),
       byOrigin: fold(Object.entries(q.byOrigin).map(([o, n]) => [originOf(o), n])),
+      byWriter: fold(Object.entries(q.byWriter).map(([w, n]) => [writerOf(w), n])),
       byReasonOrigin, read: q.read,
       lastMinute: lastMinute.count, latest: q.latest,
     },

@@ -88,6 +88,8 @@ export interface Sample {
 export interface QuarantineExample {
   readonly seq: number;
   readonly time: string;
+  /** Who wrote the entry: the writer token of its subject, which broker permissions enforce. */
+  readonly writer: string;
   readonly reason: string;
   readonly detail: string;
   readonly claimedOrigin: string;
@@ -102,6 +104,8 @@ export interface QuarantineTally {
   readonly lastSeq: number;
   readonly byReason: Readonly<Record<string, number>>;
   readonly byOrigin: Readonly<Record<string, number>>;
+  /** By writer: who stored each copy (from the subject, never a header). */
+  readonly byWriter: Readonly<Record<string, number>>;
   readonly byReasonOrigin: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly latest: readonly QuarantineExample[];
   /** Messages quarantined within the recent window, by the time the stream stored them. */

@@ -69,6 +69,8 @@ export interface QuarantineView {
   /** Counted from the messages' headers, read incrementally since the first retained one. */
   readonly byReason: Readonly<Record<string, number>>;
   readonly byOrigin: Readonly<Record<string, number>>;
+  /** Who wrote the entries, from their subjects (the broker enforces each writer's prefix). */
+  readonly byWriter: Readonly<Record<string, number>>;
   readonly byReasonOrigin: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly read: number;
   readonly lastMinute: number;

@@ -1,4 +1,4 @@
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { AllianceConfig } from "../../schemas/config.js";
 import { openBus } from "../bus/core/bus.js";
@@ -8,6 +8,7 @@ import { AllianceError, ErrorCode, isAllianceError } from "../bus/core/errors.js
 import { loadJwks, loadSigner } from "../bus/keys/keys.js";
 import { createLogger, type Logger } from "../bus/core/logger.js";
 import { provisionStreams } from "../bus/admin/streams.js";
+import { createQuarantineWriter } from "../bus/consume/quarantine.js";
 import { createSecretariat, type SecretariatDeps } from "./service.js";
 
 export interface SecretariatProcessOptions {
@@ -49,6 +50,9 @@ export async function runSecretariatProcess(options: SecretariatProcessOptions):
     await provisionStreams(bus.jsm, config.bounds, log).catch((err: unknown) => log.warn({ err }, "streams not provisioned by the secretariat (not permitted?); using them as they are"));
     const service = createSecretariat({
       config, bus, log, signer, founding,
+      // Its quarantine ids are keyed by material only it holds, and that survives its restarts
+      // (docs/protocol.md §7): derived one-way from its key file.
+      quarantine: createQuarantineWriter(bus.js, { writer: config.secretariat.code, secret: readFileSync(options.keyFile) }),
       ...(options.durable ? { durable: options.durable } : {}),
       ...(options.onMemberAdmitted ? { onMemberAdmitted: options.onMemberAdmitted } : {}),
     });

@@ -9,7 +9,7 @@ import type { Signer } from "../bus/keys/keys.js";
 import type { Logger } from "../bus/core/logger.js";
 import type { ConsumerMessages, JsMsg } from "../bus/core/nats-types.js";
 import { createPublisher } from "../bus/publish/publisher.js";
-import { quarantineMessage } from "../bus/consume/quarantine.js";
+import { createQuarantineWriter, quarantineMessage, type QuarantineWriter } from "../bus/consume/quarantine.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createEmitter } from "./emitter.js";
 import { createFold, toStreamMessage, type Fold, type Folded } from "./fold.js";
@@ -44,6 +44,8 @@ export interface SecretariatDeps {
    */
   readonly onMemberAdmitted?: (member: MemberView) => Promise<void> | void;
   readonly faults?: FaultHooks;
+  /** Writes its quarantine copies as `sec` (default: under a key drawn for this process). */
+  readonly quarantine?: QuarantineWriter;
 }
 
 export interface Secretariat extends AsyncDisposable {
@@ -99,6 +101,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
   const emitter = createEmitter({ state: () => fold!.state, signer, publisher, bounds: config.bounds, log, ...(deps.faults ? { faults: deps.faults } : {}) });
 
   const spec = secretariatConsumerSpec(config, durable);
+  const quarantine = deps.quarantine ?? createQuarantineWriter(bus.js, { writer: config.secretariat.code });
 
   async function handle(msg: JsMsg): Promise<void> {
     const f = fold!;
@@ -117,7 +120,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
       return;
     }
     const folded = await f.evaluate(sm);
-    if (!folded.verdict.ok) await quarantineMessage(bus.js, msg, folded.verdict.reason, folded.verdict.detail, durable);
+    if (!folded.verdict.ok) await quarantineMessage(quarantine, msg, folded.verdict.reason, folded.verdict.detail, durable);
     await views!.write(sm.seq, folded.step.changes);
     await deps.faults?.afterViewsWritten?.(sm.seq);
     await f.commit(folded);

@@ -47,7 +47,7 @@ beforeAll(async () => {
   // Desks of Arabic-speaking and other members, verifying what arrives.
   for (const [member, channel] of [["ma", "crime"], ["ae", "extremism"], ["fr", "border"]] as const) {
     subscriptions.push(await subscribe({
-      js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: async () => sleep(20),
+      js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: async () => sleep(20), member,
       consumer: { stream: StreamName[channel], durable: `${member}-${channel}-desk`, startFrom: "new", settings: config.subscriber },
       processed: () => Promise.resolve(memoryProcessedRecord()),
     }));
@@ -119,6 +119,8 @@ describe("dashboard - in headless Chromium", () => {
     const reasonRow = page.locator('#q-reasons [data-key="bad-signature"] .count');
     await waitFor("the forgeries in quarantine by reason", async () => (await reasonRow.count()) === 1 && (await reasonRow.textContent()) === "7", 20_000);
 
+    // Who wrote each entry: Morocco's desk, from the entry's subject.
+    await waitFor("the writer column", async () => (await page.locator('#q-latest td.writer [data-member="ma"]').count()) > 0, 20_000);
     // Arabic member names, isolated for bidi, in the consumer table, the origin bars and the alerts.
     const morocco = page.locator('#q-origins [data-member="ma"] bdi[dir="auto"]');
     await expect.poll(() => morocco.textContent(), { timeout: 20_000 }).toBe("المملكة المغربية");

@@ -122,6 +122,12 @@ describe("cli - publish, tail, quarantine", () => {
     expect(quarantine.code).toBe(0);
     const entries = quarantine.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ reason: "bad-signature", claimedOrigin: "ma", originalSeq: 3 });
+    // Without credentials the tail writes as `local`: the writer is shown, from the entry's subject.
+    expect(entries[0]).toMatchObject({ reason: "bad-signature", claimedOrigin: "ma", originalSeq: 3, writer: "local" });
+    const text = await alliance(["quarantine", "--writer", "local"]);
+    expect(text.stdout).toContain("writer=local");
+    expect(text.stdout).toContain("1 quarantined message(s)");
+    expect((await alliance(["quarantine", "--writer", "fr"])).stdout).toContain("0 quarantined message(s)");
+    expect((await alliance(["quarantine", "--writer", "FR.>"])).code).not.toBe(0);
   });
 });

@@ -15,6 +15,10 @@ import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { listQuarantine } from "../../services/bus/admin/quarantine-report.js";
 import { readStream } from "../../services/bus/admin/read-stream.js";
 import { subscribe } from "../../services/bus/consume/subscriber.js";
+import { createQuarantineWriter } from "../../services/bus/consume/quarantine.js";
+import { Header } from "../../services/bus/wire/headers.js";
+import { Reason } from "../../services/bus/wire/reasons.js";
+import { headers } from "@nats-io/transport-node";
 import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { admitMemberCredentials } from "../../services/identity/admit.js";
@@ -144,6 +148,66 @@ describe("identity - what a member may do", () => {
       expect((await refusal(() => listQuarantine(bus.js, bus.jsm, undefined, ["fr-reader-1"]))).subject).toBe(`$JS.API.CONSUMER.INFO.${StreamName.quarantine}.fr-reader-1`);
     } finally {
       await bus.close();
+    }
+  });
+});
+
+describe("identity - quarantine evidence cannot be suppressed or forged (issue 10, finding 3)", () => {
+  const secOpen = () => secure.open("sec");
+  const entriesFor = async (seq: number) => {
+    const sec = await secOpen();
+    try {
+      return (await listQuarantine(sec.js, sec.jsm, undefined, readerNamesFor("sec", StreamName.quarantine, config))).filter((e) => e.originalStream === StreamName.crime && e.originalSeq === seq);
+    } finally {
+      await sec.close();
+    }
+  };
+
+  it("quarantine - a member writes under its own prefix only: another writer's prefix and the bare reason subject are refused", async () => {
+    expect((await refusal(() => es.js.publish("alliance.quarantine.fr.bad-signature", "{}"))).subject).toBe("alliance.quarantine.fr.bad-signature");
+    expect((await refusal(() => es.js.publish("alliance.quarantine.sec.bad-signature", "{}"))).subject).toBe("alliance.quarantine.sec.bad-signature");
+    expect((await refusal(() => es.js.publish("alliance.quarantine.bad-signature", "{}"))).subject).toBe("alliance.quarantine.bad-signature");
+    await es.js.publish("alliance.quarantine.es.bad-signature", "{}");
+  });
+
+  it("quarantine - a member cannot pre-empt another writer's copy of its hostile message by publishing first under a predictable id", async () => {
+    const hostile = await es.js.publish("alliance.crime.es.bulletin", "{\"not\":\"signed\"}", { msgID: `es-hostile-${Date.now()}` });
+    // Every id es could predict from what it can read: the v1 layout, and the writer's code with any suffix.
+    for (const msgID of [`${StreamName.crime}.${hostile.seq}.unsigned`, `fr:${StreamName.crime}.${hostile.seq}.unsigned`, `fr.${StreamName.crime}.${hostile.seq}.unsigned`]) {
+      await es.js.publish("alliance.quarantine.es.unsigned", "{}", { msgID });
+    }
+    const sub = await subscribe({
+      js: fr.js, jsm: fr.jsm, log: testLog, member: "fr",
+      verify: createVerifier({ bounds: config.bounds, directory: members.directory }),
+      consumer: { stream: StreamName.crime, durable: "fr-desk", startFrom: "all", settings: config.subscriber },
+      processed: (name) => openProcessedRecord(fr.js, name, config.bounds),
+      quarantine: createQuarantineWriter(fr.js, { writer: "fr", secret: readFileSync(join(secure.security.auth.dir, "fr.nk")) }),
+      handler: async () => undefined,
+    });
+    try {
+      await waitFor("fr's copy of the hostile message", async () => (await entriesFor(hostile.seq)).some((e) => e.writer === "fr"), 30_000);
+    } finally {
+      await sub.stop();
+    }
+    const copy = (await entriesFor(hostile.seq)).find((e) => e.writer === "fr")!;
+    expect(copy).toMatchObject({ reason: "unsigned", claimedOrigin: "es", consumer: "fr-desk" });
+  }, 60_000);
+
+  it("quarantine - an entry a member fabricates is attributed to that member, whatever its headers claim", async () => {
+    const h = headers();
+    h.set(Header.QuarantineConsumer, "fr-desk");
+    h.set(Header.QuarantineReason, "bad-signature");
+    h.set(Header.OriginalSubject, "alliance.crime.fr.bulletin");
+    h.set(Header.OriginalStream, StreamName.crime);
+    h.set(Header.OriginalSeq, "999999");
+    await es.js.publish("alliance.quarantine.es.bad-signature", "{}", { headers: h });
+    const sec = await secOpen();
+    try {
+      const forged = (await listQuarantine(sec.js, sec.jsm, { reason: Reason.BadSignature }, readerNamesFor("sec", StreamName.quarantine, config))).filter((e) => e.originalSeq === 999999);
+      expect(forged.map((e) => e.writer)).toEqual(["es"]);
+      expect((await listQuarantine(sec.js, sec.jsm, { writer: "fr" }, readerNamesFor("sec", StreamName.quarantine, config))).filter((e) => e.originalSeq === 999999)).toEqual([]);
+    } finally {
+      await sec.close();
     }
   });
 });

@@ -11,6 +11,7 @@ import { memoryProcessedRecord } from "../../services/bus/consume/idempotency.js
 import { generateMemberKey, signerFromJwk } from "../../services/bus/keys/keys.js";
 import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { subscribe, type Subscription } from "../../services/bus/consume/subscriber.js";
+import type { QuarantineWriter } from "../../services/bus/consume/quarantine.js";
 import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { startMonitorServer, type RunningMonitor } from "../../services/monitor/main.js";
@@ -119,6 +120,7 @@ describe("monitor - quarantine", () => {
   it("monitor - a burst of forged messages shows in the quarantine counts by reason and claimed origin, each counted once", async () => {
     subscriptions.push(await subscribe({
       js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: async () => undefined,
+      member: "es",
       consumer: { stream: StreamName.crime, durable: "es-crime-desk", startFrom: "new", settings: config.subscriber },
       processed: () => Promise.resolve(memoryProcessedRecord()),
     }));
@@ -149,7 +151,8 @@ describe("monitor - quarantine", () => {
     let status = await getStatus(url);
     expect(status.quarantine.byReason).toEqual({ "bad-signature": 6, unsigned: 3 });
     expect(status.quarantine.byReasonOrigin).toEqual({ "bad-signature": { fr: 6 }, unsigned: { es: 3 } });
-    expect(status.quarantine.latest[0]).toMatchObject({ reason: "unsigned", claimedOrigin: "es", originalSubject: "alliance.crime.es.bulletin", consumer: "es-crime-desk" });
+    expect(status.quarantine.latest[0]).toMatchObject({ writer: "es", reason: "unsigned", claimedOrigin: "es", originalSubject: "alliance.crime.es.bulletin", consumer: "es-crime-desk" });
+    expect(status.quarantine.byWriter).toEqual({ es: 9 });
     expect(status.quarantine.latest[0]!.bytes).toBeGreaterThan(100);
     const rate = status.checks.find((c) => c.rule === Rule.QuarantineRate)!;
     expect(rate.level).toBe(Level.Warn);
@@ -159,6 +162,7 @@ describe("monitor - quarantine", () => {
     expect(metricValue(metrics, "alliance_quarantine_retained_messages", { reason: "bad-signature" })).toBe(6);
     expect(metricValue(metrics, "alliance_quarantine_messages_total", { reason: "bad-signature", member: "fr" })).toBe(6);
     expect(metricValue(metrics, "alliance_quarantine_messages_total", { reason: "unsigned", member: "es" })).toBe(3);
+    expect(metricValue(metrics, "alliance_quarantine_written_total", { writer: "es" })).toBe(9);
 
     // Only new messages are read: a second burst adds to the counts, nothing is counted twice.
     await forge(2);
@@ -196,6 +200,30 @@ describe("monitor - advisories", () => {
   });
 });
 
+describe("monitor - held messages", () => {
+  it("monitor - a subscriber holding a message whose quarantine copy cannot be stored turns its consumer critical (consumer-stalled)", async () => {
+    const unreachable: QuarantineWriter = { writer: "it", store: async () => { throw new Error("quarantine stream unreachable"); } };
+    const sub = await subscribe({
+      js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: async () => undefined, quarantine: unreachable,
+      consumer: { stream: StreamName.extremism, durable: "it-extremism-desk", startFrom: "new", settings: config.subscriber },
+      processed: () => Promise.resolve(memoryProcessedRecord()),
+    });
+    try {
+      await bus.js.publish("alliance.extremism.it.bulletin", new TextEncoder().encode("{}"), { msgID: `held-${Date.now()}` });
+      await waitFor("the message held", () => sub.health().held === 1, 20_000);
+      const stalled = async () => (await getStatus(url)).checks.find((c) => c.rule === Rule.ConsumerStalled && c.consumer === "it-extremism-desk");
+      await waitFor("consumer-stalled critical for the holding desk", async () => (await stalled())?.level === Level.Critical, 30_000);
+      // Held, not lost: the server still counts it as delivered and unacknowledged, never redelivered.
+      const info = await bus.jsm.consumers.info(StreamName.extremism, "it-extremism-desk");
+      expect(info.num_ack_pending).toBe(1);
+      expect(info.num_redelivered).toBe(0);
+    } finally {
+      await sub.stop();
+      await bus.jsm.consumers.delete(StreamName.extremism, "it-extremism-desk");
+    }
+  }, 60_000);
+});
+
 describe("monitor - read-only identity", () => {
   it("monitor - connected as the `monitor` identity it samples streams, consumers, quarantine and advisories, and may publish nothing", async () => {
     await using secure = await startSecureTestServer({ config });
@@ -208,7 +236,7 @@ describe("monitor - read-only identity", () => {
       const h = headers();
       h.set(Header.OriginalSubject, "alliance.crime.es.bulletin");
       h.set(Header.QuarantineReason, "unsigned");
-      await spain.js.publish("alliance.quarantine.unsigned", new TextEncoder().encode("{}"), { headers: h });
+      await spain.js.publish("alliance.quarantine.es.unsigned", new TextEncoder().encode("{}"), { headers: h });
       await admin.jsm.consumers.add(StreamName.crime, { durable_name: "es-audit", ack_policy: AckPolicy.Explicit });
 
       await waitFor("a full sample as the monitor", async () => {
@@ -218,6 +246,9 @@ describe("monitor - read-only identity", () => {
       }, 20_000);
       const status = await getStatus(secured.url);
       expect(status.streams.map((st) => st.name)).toEqual(Object.values(StreamName));
+      // Who wrote it comes from the subject the broker let Spain publish on.
+      expect(status.quarantine.byWriter).toEqual({ es: 1 });
+      expect(status.quarantine.latest[0]).toMatchObject({ writer: "es", reason: "unsigned" });
       expect(status.streams.find((st) => st.name === StreamName.crime)!.consumers.find((c) => c.name === "es-audit")).toMatchObject({ member: "es", durable: true });
 
       // Read-only: the broker refuses the monitor's publishes.

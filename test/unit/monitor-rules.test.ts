@@ -141,31 +141,32 @@ describe("monitor - history, rates and status", () => {
     expect(find([...status.checks], Rule.Replicas)).toMatchObject({ level: Level.Warn, message: "Stream ALLIANCE_CRIME: replica n1 offline (last heard 45 s ago); leader n2." });
   });
 
-  it("quarantine counter - counts by reason and claimed origin once per sequence, and the last minute by stored time", () => {
+  it("quarantine counter - counts by reason, claimed origin and writer once per sequence, and the last minute by stored time", () => {
     const counter = new QuarantineCounter();
-    const example = (seq: number, reason: string, origin: string, ageSeconds: number) => ({ seq, reason, claimedOrigin: origin, time: new Date(NOW - ageSeconds * 1000).toISOString(), detail: "", originalSubject: `alliance.crime.${origin}.bulletin`, consumer: "x", bytes: 10 });
+    const example = (seq: number, reason: string, origin: string, ageSeconds: number) => ({ seq, writer: seq === 3 ? "sec" : "fr", reason, claimedOrigin: origin, time: new Date(NOW - ageSeconds * 1000).toISOString(), detail: "", originalSubject: `alliance.crime.${origin}.bulletin`, consumer: "x", bytes: 10 });
     counter.add(example(1, "bad-signature", "ma", 120));
     counter.add(example(2, "bad-signature", "ma", 30));
     counter.add(example(3, "unsigned", "", 10));
     counter.add(example(2, "bad-signature", "ma", 30)); // a re-read after reconnecting
     const tally = counter.snapshot(NOW);
-    expect(tally).toMatchObject({ read: 3, lastSeq: 3, byReason: { "bad-signature": 2, unsigned: 1 }, byOrigin: { ma: 2, unknown: 1 } });
+    expect(tally).toMatchObject({ read: 3, lastSeq: 3, byReason: { "bad-signature": 2, unsigned: 1 }, byOrigin: { ma: 2, unknown: 1 }, byWriter: { fr: 2, sec: 1 } });
     expect(tally.latest.map((e) => e.seq)).toEqual([3, 2, 1]);
     expect(quarantineLastMinute(tally, NOW)).toEqual({ count: 2, topReason: "bad-signature", topOrigin: "ma" });
   });
 
   it("status - reasons outside the protocol and origins that are no member code are counted as other, never as labels of their own", () => {
     const counter = new QuarantineCounter();
-    const hostile = (seq: number, reason: string, origin: string) => ({ seq, reason, claimedOrigin: origin, time: new Date(NOW).toISOString(), detail: "", originalSubject: "", consumer: "", bytes: 0 });
+    const hostile = (seq: number, reason: string, origin: string) => ({ seq, writer: seq === 2 ? "<i>x</i>" : "es", reason, claimedOrigin: origin, time: new Date(NOW).toISOString(), detail: "", originalSubject: "", consumer: "", bytes: 0 });
     counter.add(hostile(1, "bad-signature", "ma"));
     counter.add(hostile(2, "<script>", "<b>zz</b>"));
     counter.add(hostile(3, "made-up", "ma"));
     const history = new SampleHistory({ keepMs: 60_000, rateWindowMs: 10_000 });
-    history.add({ at: NOW, streams: [stream({ name: "ALLIANCE_QUARANTINE", subjects: { "alliance.quarantine.bad-signature": 1, "alliance.quarantine.<script>": 1, "alliance.quarantine.made-up": 1 } })], consumers: [], missing: [] });
+    history.add({ at: NOW, streams: [stream({ name: "ALLIANCE_QUARANTINE", subjects: { "alliance.quarantine.es.bad-signature": 1, "alliance.quarantine.es.<script>": 1, "alliance.quarantine.es.made-up": 1 } })], consumers: [], missing: [] });
     const status = buildStatus({ now: NOW, config, history, quarantine: counter.snapshot(NOW), advisories: { counts: [], latest: [] }, collector: { lastSampleAt: NOW } });
     expect(status.quarantine.retainedByReason).toEqual({ "bad-signature": 1, other: 2 });
     expect(status.quarantine.byReason).toEqual({ "bad-signature": 1, other: 2 });
     expect(status.quarantine.byOrigin).toEqual({ ma: 2, other: 1 });
+    expect(status.quarantine.byWriter).toEqual({ es: 2, other: 1 });
     expect(status.quarantine.byReasonOrigin).toEqual({ "bad-signature": { ma: 1 }, other: { other: 1, ma: 1 } });
   });
 

@@ -14,10 +14,10 @@ describe("permissions - generated from config", () => {
     expect(byName.get("system")!.permissions).toBeUndefined();
   });
 
-  it("permissions - a member publishes under its own code and to quarantine, subscribes to its own inbox only", () => {
+  it("permissions - a member publishes under its own code and to quarantine under its own code, subscribes to its own inbox only", () => {
     const fr = perms("fr");
     const publishes = fr.publish.allow.filter((s) => s.startsWith("alliance."));
-    expect(publishes.sort()).toEqual(["alliance.border.fr.>", "alliance.crime.fr.>", "alliance.extremism.fr.>", "alliance.quarantine.>", "alliance.secretariat.fr.>"]);
+    expect(publishes.sort()).toEqual(["alliance.border.fr.>", "alliance.crime.fr.>", "alliance.extremism.fr.>", "alliance.quarantine.fr.>", "alliance.secretariat.fr.>"]);
     expect(fr.subscribe.allow).toEqual(["_INBOX_fr.>"]);
     expect(fr.subscribe.deny).toContain("alliance.>");
   });
@@ -48,7 +48,7 @@ describe("permissions - generated from config", () => {
   });
 
   it("permissions - the secretariat publishes governance events only; the monitor publishes no event at all", () => {
-    expect(perms("sec").publish.allow.filter((s) => s.startsWith("alliance."))).toEqual(["alliance.secretariat.sec.>", "alliance.quarantine.>"]);
+    expect(perms("sec").publish.allow.filter((s) => s.startsWith("alliance."))).toEqual(["alliance.secretariat.sec.>", "alliance.quarantine.sec.>"]);
     expect(perms("monitor").publish.allow.filter((s) => !s.startsWith("$JS.API."))).toEqual([]);
     expect(perms("monitor").subscribe.allow).toEqual(["_INBOX_monitor.>", "$JS.EVENT.ADVISORY.>", "$JS.EVENT.METRIC.>"]);
     expect(perms("admin").publish.allow).toEqual(["$JS.API.>"]);

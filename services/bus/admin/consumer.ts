@@ -28,7 +28,10 @@ export function consumerConfig(spec: ConsumerSpec): Partial<ConsumerConfig> {
     ack_policy: AckPolicy.Explicit,
     deliver_policy: spec.startFrom === "all" ? DeliverPolicy.All : DeliverPolicy.New,
     ack_wait: nanos(spec.settings.ackWaitSeconds * 1000),
-    max_deliver: spec.settings.maxDeliver,
+    // Unlimited: the subscriber counts deliveries itself and quarantines at `maxDeliver`. With a
+    // server-side limit a last delivery lost to an ack timeout, or nakked because a copy could not
+    // be stored, would never come back: neither handled nor quarantined (protocol Appendix D.6).
+    max_deliver: -1,
     max_ack_pending: spec.settings.maxAckPending,
     ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
     ...(spec.durable ? { durable_name: spec.durable } : { inactive_threshold: nanos(EPHEMERAL_INACTIVE_MS) }),

@@ -5,8 +5,10 @@ import { ensureConsumer, type ConsumerSpec } from "../admin/consumer.js";
 import { openConsumerSession } from "./consumer-session.js";
 import { HandledWindow } from "./handled-window.js";
 import { streamPosition, type ProcessedRecord } from "./idempotency.js";
+import { ErrorCode, isAllianceError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { quarantineMessage } from "./quarantine.js";
+import { HeldFor, MessageHold, type HoldHealth } from "./hold.js";
+import { createQuarantineWriter, type QuarantineWriter } from "./quarantine.js";
 import { readAhead } from "./read-ahead.js";
 import { Reason } from "../wire/reasons.js";
 import type { IncomingMessage, SealedInfo, Verdict, Verifier } from "../wire/verify.js";
@@ -51,6 +53,13 @@ export interface SubscribeDeps {
   /** Told of every quarantined message, after the copy is stored. */
   readonly onRejected?: (rejection: Rejection) => void;
   /**
+   * Writes the quarantine copies, as the subscribing identity (`createQuarantineWriter`). Default:
+   * written as `member`, or as `local` without one, under a key drawn for this process.
+   */
+  readonly quarantine?: QuarantineWriter;
+  /** Told whenever a message starts or stops being held (a copy or record that cannot be stored). */
+  readonly onHeld?: (health: HoldHealth) => void;
+  /**
    * How many messages are verified and looked up in the processed record ahead of the handler,
    * which still sees them one at a time in delivery order. 1: strictly one message at a time.
    */
@@ -66,7 +75,12 @@ export interface Subscription extends AsyncDisposable {
   stop(): Promise<void>;
   /** Resolves when the loop ends (after stop, or if the stream goes away). */
   readonly closed: Promise<void>;
+  /** Messages held because a quarantine copy or processed record cannot be stored: critical when `held > 0`. */
+  health(): HoldHealth;
 }
+
+/** The writer of quarantine copies for a subscriber that was given none. */
+export const LOCAL_WRITER = "local";
 
 /**
  * A durable pull consumer running the checks of docs/protocol.md §5, then the handler. The loop
@@ -82,7 +96,10 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
   const messages = await openConsumerSession({ js, jsm, spec, name: consumerName, log: slog }, { max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
 
   const depth = Math.max(1, deps.readAhead ?? DEFAULT_READ_AHEAD);
-  const pdeps: ProcessDeps = { ...deps, processed, consumerName, log: slog, handled: new HandledWindow(depth), settling: new Set(), together: createCoalescer() };
+  const stopping = new AbortController();
+  const hold = new MessageHold({ log: slog, ackWaitMs: spec.settings.ackWaitSeconds * 1000, signal: stopping.signal, ...(deps.onHeld ? { onHeld: deps.onHeld } : {}) });
+  const quarantine = deps.quarantine ?? createQuarantineWriter(js, { writer: deps.member ?? LOCAL_WRITER });
+  const pdeps: ProcessDeps = { ...deps, processed, consumerName, log: slog, handled: new HandledWindow(depth), settling: new Set(), together: createCoalescer(), hold, quarantine };
   const closed = (async () => {
     await readAhead(messages, depth, (msg) => checkMessage(msg, pdeps), async (msg, checked) => {
       try {
@@ -90,7 +107,8 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
         await actOnMessage(msg, checked.value, pdeps);
       } catch (err) {
         // Never lose the message: leave it for redelivery and keep the loop alive.
-        slog.error({ err, seq: msg.info.streamSequence }, "message processing failed; will be redelivered");
+        if (isAllianceError(err, ErrorCode.SubscriberStopping)) slog.warn({ seq: msg.info.streamSequence }, "held message let go on stop; will be redelivered");
+        else slog.error({ err, seq: msg.info.streamSequence }, "message processing failed; will be redelivered");
         msg.nak(deps.consumer.settings.backoffSeconds[0]! * 1000);
       } finally {
         pdeps.handled.step();
@@ -102,12 +120,17 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
 
   const stop = async () => {
     messages.stop();
+    // A held message is let go (nakked): the consumer redelivers without limit (admin/consumer.ts).
+    stopping.abort();
     await closed;
   };
-  return { consumerName, stop, closed, [Symbol.asyncDispose]: stop };
+  return { consumerName, stop, closed, health: () => hold.health(), [Symbol.asyncDispose]: stop };
 }
 
-type ProcessDeps = Omit<SubscribeDeps, "processed"> & {
+type ProcessDeps = Omit<SubscribeDeps, "processed" | "quarantine"> & {
+  /** Holds a message whose copy or record cannot be stored yet, and retries (hold.ts). */
+  hold: MessageHold;
+  quarantine: QuarantineWriter;
   processed: ProcessedRecord;
   consumerName: string;
   handled: HandledWindow;
@@ -138,17 +161,20 @@ async function checkMessage(msg: JsMsg, deps: ProcessDeps): Promise<Checked> {
     header: (name) => msg.headers?.get(name) || undefined,
     receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)),
   };
-  const verdict = await deps.verify(incoming);
+  // The verifier throws only when its key directory cannot answer yet: the message is held and
+  // verified again, without a nak, so waiting for trust never spends a delivery.
+  const verdict = await deps.hold.until(msg, HeldFor.KeyDirectory, () => deps.verify(incoming));
   if (!verdict.ok || excludes(deps.member, verdict.event)) return { incoming, verdict };
   const { id } = verdict.event;
-  return { incoming, verdict, handledAt: await deps.together(() => deps.processed.handledAt(id)) };
+  return { incoming, verdict, handledAt: await deps.hold.until(msg, HeldFor.RecordRead, () => deps.together(() => deps.processed.handledAt(id))) };
 }
 
 /** Acts on one checked message: quarantine, skip, handle; one message at a time, in delivery order. */
 async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp }: Checked, deps: ProcessDeps): Promise<void> {
   const { stream, streamSequence: seq, deliveryCount } = msg.info;
   const reject = async (reason: Reason, detail: string) => {
-    await quarantineMessage(deps.js, msg, reason, detail, deps.consumerName);
+    // Held until stored: on the last delivery a nak would end the message with no copy at all.
+    await deps.hold.until(msg, HeldFor.QuarantineCopy, () => deps.quarantine.store(msg, reason, detail, deps.consumerName));
     // No reason text on the term: nats-server 2.9 ignores "+TERM <reason>" and redelivers.
     msg.term();
     deps.log.warn({ seq, subject: msg.subject, reason, detail }, "message quarantined");
@@ -174,13 +200,19 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
     // Handled, but the ack was lost (a crash, or a consumer leader change): no replay, just re-ack,
     // once our own record of it is stored (written again if that write failed).
     mlog().info({ deliveryCount }, "already handled at this position; acknowledged again");
-    if (recent) settle(recent.recorded.catch(() => deps.processed.add(event.id, position)), msg, deps, mlog);
+    if (recent) settle(recent.recorded.catch(() => record(msg, event.id, position, deps)), msg, deps, mlog);
     else msg.ack();
     return;
   }
   if (handledAt !== undefined) return reject(Reason.Duplicate, `event ${event.id} was already handled by ${deps.consumerName}${handledAt ? ` at ${handledAt}` : ""}`);
 
   const settings = deps.consumer.settings;
+  // The consumer redelivers without limit; the delivery budget is counted here. Past it, the last
+  // permitted delivery ended without an answer (ack timeout: the subscriber stopped or crashed
+  // mid-handler): quarantined rather than abandoned (docs/protocol.md Appendix D.6).
+  if (settings.maxDeliver > 0 && deliveryCount > settings.maxDeliver) {
+    return reject(Reason.MaxDeliveries, `delivered ${deliveryCount} times; the handler did not finish within the ${settings.maxDeliver} permitted (the last ended without an answer)`);
+  }
   try {
     await deps.handler(event, {
       stream, seq, subject: msg.subject, kid: verdict.kid, deliveryCount, receivedAt: incoming.receivedAt,
@@ -202,13 +234,18 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
   // The record is stored before the ack, and before the next handler starts: a crash during the
   // next handler must find this one recorded, or its redelivery would run this handler twice.
   // The ack itself goes out with the next batch of writes.
-  const recorded = deps.together(() => deps.processed.add(event.id, position));
+  const recorded = record(msg, event.id, position, deps);
   deps.handled.handled(event.id, position, recorded);
   settle(recorded, msg, deps, mlog);
   await recorded.catch(() => undefined);
 }
 
-/** Acks once `recorded` is stored; if it cannot be, naks so that the message comes back. */
+/** Stores the processed record, holding the message until it is stored (or the subscriber stops). */
+function record(msg: JsMsg, id: string, position: string, deps: ProcessDeps): Promise<void> {
+  return deps.hold.until(msg, HeldFor.RecordWrite, () => deps.together(() => deps.processed.add(id, position)));
+}
+
+/** Acks once `recorded` is stored; if the subscriber stopped first, naks so that the message comes back. */
 function settle(recorded: Promise<void>, msg: JsMsg, deps: ProcessDeps, log: () => Logger): void {
   const settled: Promise<void> = recorded.then(
     () => deps.together(() => msg.ack()),

@@ -47,6 +47,13 @@ export const ErrorCode = {
   RecipientNoKey: "ERR_RECIPIENT_NO_KEY",
   /** `publish({ group })`: no such working group, or no active member in it. */
   GroupUnknown: "ERR_GROUP_UNKNOWN",
+  /**
+   * Critical: a subscriber holds a message whose quarantine copy or processed record cannot be
+   * stored; it keeps it and retries (docs/operations.md, "A subscriber holds a message").
+   */
+  MessageHeld: "ERR_MESSAGE_HELD",
+  /** A held message was let go because its subscriber is stopping; it will be redelivered. */
+  SubscriberStopping: "ERR_SUBSCRIBER_STOPPING",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

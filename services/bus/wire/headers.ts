@@ -12,6 +12,13 @@ export const Header = {
   OriginalStream: "Alliance-Original-Stream",
   OriginalMsgId: "Alliance-Original-Msg-Id",
   QuarantineConsumer: "Alliance-Quarantine-Consumer",
+  /**
+   * Every header of a quarantined original, encoded into one value JetStream does not act on
+   * (docs/protocol.md §7): base64url of the JSON `[[name, [value, …]], …]`.
+   */
+  OriginalHeaders: "Alliance-Original-Headers",
+  /** Set when original headers past the size bound were left out of `Alliance-Original-Headers`: how many, of how many. */
+  OriginalHeadersOmitted: "Alliance-Original-Headers-Omitted",
 } as const;
 export type Header = (typeof Header)[keyof typeof Header];
 

@@ -1,6 +1,6 @@
 /**
  * Why a message was rejected: the stable reason codes of docs/protocol.md §5, in the order the
- * checks run. The quarantine subject is `alliance.quarantine.<reason>`.
+ * checks run. The quarantine subject is `alliance.quarantine.<writer>.<reason>` (subjects.ts).
  */
 export const Reason = {
   Oversize: "oversize",

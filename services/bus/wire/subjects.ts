@@ -22,8 +22,30 @@ export function eventSubject(channel: Channel, origin: OriginCode, kind: string)
   return `${SUBJECT_ROOT}.${channel}.${origin}.${kind}`;
 }
 
-export function quarantineSubject(reason: Reason): string {
-  return `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.${reason}`;
+/**
+ * Quarantine copies are written under their writer's own prefix, `alliance.quarantine.<writer>.<reason>`
+ * (docs/protocol.md §7): the broker lets each identity publish under its own code only, so the
+ * subject, never a header, says who wrote an entry.
+ */
+export function quarantineSubject(writer: string, reason: Reason): string {
+  return `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.${writer}.${reason}`;
+}
+
+/** Everything one writer may publish into the quarantine stream: its broker permission. */
+export function quarantineWriterSubjects(writer: string): string {
+  return `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.${writer}.>`;
+}
+
+/** A filter on the quarantine stream: one writer, one reason, both, or neither. */
+export function quarantineFilter(selector: { readonly writer?: string; readonly reason?: Reason } = {}): string {
+  return `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.${selector.writer ?? "*"}.${selector.reason ?? "*"}`;
+}
+
+/** Who wrote a quarantine entry and why, read from its subject; undefined outside the layout. */
+export function parseQuarantineSubject(subject: string): { writer: string; reason: string } | undefined {
+  const parts = subject.split(".");
+  if (parts.length !== 4 || parts[0] !== SUBJECT_ROOT || parts[1] !== QUARANTINE_TOKEN) return undefined;
+  return { writer: parts[2]!, reason: parts[3]! };
 }
 
 /** The subject a body must travel on: derived from its signed `type` and `source`. */

@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { Channel, PriorityChannel } from "../../../schemas/protocol.js";
 import { StaticKeyDirectory } from "../../bus/keys/directory.js";
 import { loadJwks } from "../../bus/keys/keys.js";
 import { createLiveDirectory } from "../../secretariat/live-directory.js";
 import { memoryProcessedRecord, openProcessedRecord } from "../../bus/consume/idempotency.js";
-import { subscribe, type Subscription } from "../../bus/consume/subscriber.js";
+import { createQuarantineWriter } from "../../bus/consume/quarantine.js";
+import { LOCAL_WRITER, subscribe, type Subscription } from "../../bus/consume/subscriber.js";
 import { streamForChannel } from "../../bus/wire/subjects.js";
 import { createVerifier } from "../../bus/wire/verify.js";
 import { withUnseal } from "../../bus/consume/unseal.js";
@@ -53,6 +55,7 @@ export function registerTail(program: Command, ctx: CliContext): void {
         // v1.1 §1b.2: a member's tail opens what is sealed to it; everyone else's tail skips sealed events.
         const verify = keyring ? withUnseal(verifier, { member: keyring.member, keyring, bounds: config.bounds }) : verifier;
         const subscriptions: Subscription[] = [];
+        const quarantine = createQuarantineWriter(bus.js, { writer: ctx.identity() ?? LOCAL_WRITER, ...(ctx.env.NATS_CREDS ? { secret: readFileSync(ctx.env.NATS_CREDS) } : {}) });
         for (const channel of channels) {
           subscriptions.push(await subscribe({
             js: bus.js, jsm: bus.jsm, verify, log: ctx.log, ...(keyring ? { member: keyring.member } : {}),
@@ -61,6 +64,8 @@ export function registerTail(program: Command, ctx: CliContext): void {
               ...(durable ? { durable } : withReaderNames(ctx.readerNames(streamForChannel(channel)))),
             },
             processed: (name) => (durable ? openProcessedRecord(bus.js, name, config.bounds) : Promise.resolve(memoryProcessedRecord())),
+            // Copies are written as the identity NATS_CREDS names, keyed by its seed (docs/protocol.md §7).
+            quarantine,
             handler: async (event, meta) => {
               lastActivity = Date.now();
               process.stdout.write(opts.json

@@ -121,9 +121,9 @@ function renderQuarantine(s) {
   bars($("q-reasons"), Object.entries(byReason), (reason) => reason);
   bars($("q-origins"), Object.entries(q.byOrigin), (code) => memberEl(code, s.members));
   const rows = q.latest.map((e) => h("tr", {},
-    h("td", {}, String(e.seq)), h("td", {}, new Date(e.time).toLocaleTimeString("en-GB")), h("td", {}, e.reason),
+    h("td", {}, String(e.seq)), h("td", {}, new Date(e.time).toLocaleTimeString("en-GB")), h("td", { class: "writer" }, memberEl(e.writer, s.members)), h("td", {}, e.reason),
     h("td", {}, memberEl(e.claimedOrigin, s.members)), h("td", { dir: "ltr" }, e.originalSubject), h("td", { class: "detail", dir: "auto" }, e.detail)));
-  $("q-latest").tBodies[0].replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 6, class: "empty" }, "nothing quarantined"))]));
+  $("q-latest").tBodies[0].replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 7, class: "empty" }, "nothing quarantined"))]));
 }
 
 function renderCluster(s) {

@@ -28,9 +28,14 @@ export interface PauseLeaderReport extends Findings {
   readonly ackedAfterResume: number;
   /** Who leads once all is settled (any node may, after a fresh election). */
   readonly leaderAfterResume: string;
+  /** Every node's own copy of the stream, as found after the old leader woke: before any repair. */
   readonly replicas: ReplicaState[];
   readonly rejected: Rejection[];
-  /** The replica found diverged after the old leader woke (then replaced), with every node's state. */
+  /**
+   * The replica found diverged after the old leader woke, with every node's state: a failure (a
+   * node's copy lacks acknowledged messages). It is replaced only after everything was counted,
+   * so that the cluster is whole for whatever runs next.
+   */
   readonly divergence?: { node: string; states: ReplicaState[] };
 }
 
@@ -94,17 +99,18 @@ export async function runPauseLeader(world: FaultWorld, options: PauseLeaderOpti
   const { paused, successor, recoveryMs, ackedAtPause, ackedAtResume } = phases;
   const leaderAfterResume = await waitForStreamHealthy(admin.jsm, stream);
   // nats-server 2.9.10 can leave the woken leader's replica divergent while reporting it current.
-  // Look for it as an operator would (each node's /jsz) and repair it the documented way, before
-  // anything is judged: the report says whether it happened.
+  // Look for it as an operator would (each node's /jsz): a diverged replica is counted as found,
+  // and everything is judged before it is repaired.
   const divergence = await divergentReplica(cluster, stream);
-  if (divergence) await replaceReplica(admin, stream, divergence.node);
+  const replicas = divergence ? divergence.states : await waitForReplicasInSync(cluster, stream);
 
   const ids = ledger.acked.map((a) => a.id);
   await waitFor("every acknowledged message handled", () => handled.handledAll(ids), 180_000).catch(() => undefined);
   await sleep(500);
   await desk.stop();
-  const replicas = await waitForReplicasInSync(cluster, stream);
   const stored = await storedIds(admin, stream);
+  // Repaired the documented way only now, so that the cluster is whole for what runs next.
+  if (divergence) await replaceReplica(admin, stream, divergence.node).catch(() => undefined);
   return {
     ...judge(ledger.acked, stored, handled.runs),
     messages: ledger.acked.length + ledger.unacked.length, acked: ledger.acked.length, unacked: ledger.unacked.length,
