@@ -1,6 +1,6 @@
 // The SDK's public surface: what services and ministry systems import. Each folder's index lists its own.
-export { openBus, loadConfig, parseConfig, DEFAULT_CONFIG_PATH, connectBus, AllianceError, TransientError, ErrorCode, isAllianceError, createLogger, REDACT_PATHS, isTransient, retryTransient } from "./core/index.js";
-export type { Bus, OpenBusOptions, ConnectSettings, NatsConnection, Logger, LoggerSettings, RetryOptions } from "./core/index.js";
+export { connect, clientConnectOptions, explainFailure, allianceHome, loadProfile, listProfiles, saveProfile, selectProfile, resolveSettings, DEFAULT_NATS_URL, CONNECT_TIMEOUT_MS, openBus, loadConfig, parseConfig, DEFAULT_CONFIG_PATH, connectBus, AllianceError, TransientError, ErrorCode, isAllianceError, createLogger, REDACT_PATHS, isTransient, retryTransient } from "./core/index.js";
+export type { ConnectOptions, ConnectedBus, ClientSecurity, ConnectionEnv, ResolvedSettings, Profile, Bus, OpenBusOptions, ConnectSettings, NatsConnection, Logger, LoggerSettings, RetryOptions } from "./core/index.js";
 export { Header, CLOUDEVENTS_CONTENT_TYPE, ALGORITHM, signDetached, parseSignatureHeader, verifyDetached, Reason, ALL_REASONS, isReason, parseJsonSafely, nestingExceeds, signEvent, StreamName, eventSubject, channelSubject, quarantineSubject, derivedSubject, streamForChannel, SUBJECT_ROOT, createVerifier } from "./wire/index.js";
 export type { OutgoingEvent, SignedMessage, IncomingMessage, Verdict, Verifier, VerifierDeps } from "./wire/index.js";
 export { StaticKeyDirectory, memberOfKid, importPublicJwk, generateEncryptionKey, toPublicEncJwk, ENCRYPTION_ALGORITHM, initKeys, loadSigner, loadJwks, signerFromJwk, generateMemberKey, toPublicJwk, newKeyId, DIRECTORY_FILE } from "./keys/index.js";

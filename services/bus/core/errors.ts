@@ -35,6 +35,16 @@ export const ErrorCode = {
   AuditMismatch: "ERR_AUDIT_MISMATCH",
   /** `alliance status` found a critical health rule: scripts and cron branch on its exit code 3. */
   HealthCritical: "ERR_HEALTH_CRITICAL",
+  /** The stream a command needs does not exist: the administrator has not run `alliance streams`. */
+  NoStream: "ERR_NO_STREAM",
+  /** The server did not answer as a NATS server within the connect timeout (wrong port, a firewall, a stalled server). */
+  ConnectTimeout: "ERR_CONNECT_TIMEOUT",
+  /** A private key or key folder exists and `--force` was not given: keys are never overwritten silently. */
+  KeyExists: "ERR_KEY_EXISTS",
+  /** `--context NAME` or `connect({ context })` names a profile that was never saved (`alliance context add`). */
+  ContextUnknown: "ERR_CONTEXT_UNKNOWN",
+  /** `alliance tail` rejected every message it saw (exit code 4). */
+  AllRejected: "ERR_ALL_REJECTED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
