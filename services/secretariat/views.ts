@@ -1,3 +1,4 @@
+import { isStreamNotFound } from "../bus/core/failures.js";
 import { randomUUID } from "node:crypto";
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
@@ -119,7 +120,11 @@ async function openBuckets(js: JetStreamClient, replicas: Bounds["replicas"] | u
   const buckets = new Map<ViewBucket, KV>();
   for (const bucket of Object.values(ViewBucket)) {
     if (replicas === undefined) {
-      const exists = await kvm.open(bucket, { bindOnly: true }).then(async (kv) => (await kv.status(), kv)).catch(() => undefined);
+      // Only a missing bucket means "never ran": a refusal (a member without read access) is not that.
+      const exists = await kvm.open(bucket, { bindOnly: true }).then(async (kv) => (await kv.status(), kv)).catch((err: unknown) => {
+        if (isStreamNotFound(err)) return undefined;
+        throw err;
+      });
       if (!exists) return undefined;
       buckets.set(bucket, exists);
     } else {

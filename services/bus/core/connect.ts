@@ -5,6 +5,8 @@ import { probeAny } from "./probe.js";
 
 /** How long a first connection may take before it fails with a stable code: never a hang. */
 export const CONNECT_TIMEOUT_MS = 10_000;
+/** A NATS server greets at once: a port silent this long is not one. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 export type { NatsConnection };
 
@@ -26,7 +28,7 @@ export async function connectBus({ servers, name, options, timeoutMs = CONNECT_T
   let nc: NatsConnection;
   // A port that accepts and never greets (an HTTP port) would leave the client's socket open
   // after its timeout: check first that something speaks NATS there.
-  await probeAny(serverList(servers), timeoutMs);
+  await probeAny(serverList(servers), Math.min(timeoutMs, PROBE_TIMEOUT_MS));
   try {
     nc = await connect({
       timeout: timeoutMs,

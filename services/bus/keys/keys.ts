@@ -1,12 +1,13 @@
 import type { webcrypto } from "node:crypto";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
 import { Jwks, PrivateJwk, PublicJwk } from "../../../schemas/keys.js";
 import type { OriginCode } from "../../../schemas/protocol.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
+import { ensureKeyFolder } from "./key-folder.js";
 
 /** What a publisher signs with. `key` never reaches a log: only `kid` is ever printed. */
 export interface Signer {
@@ -37,18 +38,34 @@ export function toPublicJwk(jwk: PrivateJwk): PublicJwk {
  * Writes `<code>.jwk` (private, mode 0600) for each origin and `directory.json` (public JWKS).
  * Returns the directory written.
  */
-export async function initKeys(outDir: string, origins: readonly OriginCode[]): Promise<Jwks> {
-  mkdirSync(outDir, { recursive: true, mode: 0o700 });
+export interface InitKeysOptions {
+  /** Replace existing private keys and directory.json: every message signed with the old keys becomes `unknown-key`. */
+  readonly force?: boolean;
+}
+
+/**
+ * A key pair per origin in `outDir` (`<code>.jwk`, 0600) and the public `directory.json`. Existing
+ * keys are never replaced without `force`: ERR_KEY_EXISTS names them. The folder gets a
+ * `.gitignore` holding `*`.
+ */
+export async function initKeys(outDir: string, origins: readonly OriginCode[], options: InitKeysOptions = {}): Promise<Jwks> {
+  const targets = [...origins.map((o) => join(outDir, `${o}.jwk`)), join(outDir, DIRECTORY_FILE)];
+  const existing = targets.filter((f) => existsSync(f));
+  if (existing.length > 0 && !options.force) {
+    throw new AllianceError(ErrorCode.KeyExists, `${existing.join(", ")} already exist: replacing them would make every message signed with them unverifiable (unknown-key); keep them, choose another --out, or pass --force to replace them`);
+  }
+  ensureKeyFolder(outDir);
   const keys: PublicJwk[] = [];
   for (const origin of origins) {
     const jwk = await generateMemberKey(origin);
     const file = join(outDir, `${origin}.jwk`);
-    writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+    // "wx" unless forced: a key that appeared meanwhile is never overwritten.
+    writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600, flag: options.force ? "w" : "wx" });
     chmodSync(file, 0o600); // an existing file keeps its old mode through writeFileSync
     keys.push(toPublicJwk(jwk));
   }
   const directory: Jwks = { keys };
-  writeFileSync(join(outDir, DIRECTORY_FILE), `${JSON.stringify(directory, null, 2)}\n`);
+  writeFileSync(join(outDir, DIRECTORY_FILE), `${JSON.stringify(directory, null, 2)}\n`, { flag: options.force ? "w" : "wx" });
   return directory;
 }
 

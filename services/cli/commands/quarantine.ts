@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { listQuarantine } from "../../bus/admin/quarantine-report.js";
 import { ALL_REASONS, type Reason } from "../../bus/wire/reasons.js";
 import { StreamName } from "../../bus/wire/subjects.js";
 import type { CliContext } from "../context.js";
@@ -14,7 +13,8 @@ export function registerQuarantine(program: Command, ctx: CliContext): void {
     .option("--reason <reason>", `only this reason: ${ALL_REASONS.join(", ")}`)
     .action(async (opts: { json?: boolean; reason?: string }) => {
       const reason = opts.reason === undefined ? undefined : parseOption(z.enum(ALL_REASONS as [Reason, ...Reason[]]), opts.reason, "--reason");
-      const readers = ctx.readerNames(StreamName.quarantine);
+      const { listQuarantine } = await import("../../bus/admin/quarantine-report.js");
+      const readers = await ctx.readerNames(StreamName.quarantine);
       const entries = await ctx.withBus("alliance-cli", (bus) => listQuarantine(bus.js, bus.jsm, reason, readers));
       for (const e of entries) {
         process.stdout.write(opts.json

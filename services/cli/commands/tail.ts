@@ -1,14 +1,9 @@
 import type { Command } from "commander";
 import { Channel, PriorityChannel } from "../../../schemas/protocol.js";
-import { StaticKeyDirectory } from "../../bus/keys/directory.js";
-import { loadJwks } from "../../bus/keys/keys.js";
-import { createLiveDirectory } from "../../secretariat/live-directory.js";
-import { memoryProcessedRecord, openProcessedRecord } from "../../bus/consume/idempotency.js";
-import { subscribe, type Subscription } from "../../bus/consume/subscriber.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
+import type { Subscription } from "../../bus/consume/subscriber.js";
 import { streamForChannel } from "../../bus/wire/subjects.js";
-import { createVerifier } from "../../bus/wire/verify.js";
 import type { CliContext } from "../context.js";
-import { defaultDirectoryPath } from "../env.js";
 import { DurableName, parseOption, Seconds } from "../input.js";
 import { formatEventLine } from "../format.js";
 
@@ -25,13 +20,19 @@ export function registerTail(program: Command, ctx: CliContext): void {
     .option("--idle-exit <seconds>", "stop once nothing arrived for this long")
     .option("--directory <file>", "the founding public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .option("--static-directory", "verify with the founding directory alone, not the live one the secretariat stream maintains")
+    .addHelpText("after", "\nExit status: 0, or 4 (ERR_ALL_REJECTED) when it saw messages and rejected every one of them.\n\nExamples:\n  alliance tail crime --from-start --idle-exit 5\n  alliance tail all --json --durable fr-desk\n  ALLIANCE_DIRECTORY=keys/directory.json alliance tail border --static-directory")
     .action(async (channelArg: string, opts: TailOptions) => {
+      const [{ StaticKeyDirectory }, { loadJwks }, { createLiveDirectory }, { memoryProcessedRecord, openProcessedRecord }, { subscribe }, { createVerifier }] = await Promise.all([
+        import("../../bus/keys/directory.js"), import("../../bus/keys/keys.js"), import("../../secretariat/live-directory.js"),
+        import("../../bus/consume/idempotency.js"), import("../../bus/consume/subscriber.js"), import("../../bus/wire/verify.js"),
+      ]);
       const channels = channelArg === "all" ? [...PriorityChannel.options, "secretariat" as const] : [parseOption(Channel, channelArg, "<channel>")];
       const durable = opts.durable === undefined ? undefined : parseOption(DurableName, opts.durable, "--durable");
       const idleExitMs = opts.idleExit === undefined ? undefined : parseOption(Seconds, opts.idleExit, "--idle-exit") * 1000;
       const config = ctx.config();
-      const directoryFile = opts.directory ?? defaultDirectoryPath(ctx.env);
+      const directoryFile = ctx.directory(opts.directory);
       let lastActivity = Date.now();
+      let accepted = 0, rejected = 0;
 
       await ctx.withBus("alliance-tail", async (bus) => {
         // The live directory (docs/secretariat.md): the founding keys plus every signed admission,
@@ -51,17 +52,19 @@ export function registerTail(program: Command, ctx: CliContext): void {
             js: bus.js, jsm: bus.jsm, verify, log: ctx.log,
             consumer: {
               stream: streamForChannel(channel), startFrom: opts.fromStart ? "all" : "new", settings: config.subscriber,
-              ...(durable ? { durable } : withReaderNames(ctx.readerNames(streamForChannel(channel)))),
+              ...(durable ? { durable } : withReaderNames(await ctx.readerNames(streamForChannel(channel)))),
             },
             processed: (name) => (durable ? openProcessedRecord(bus.js, name, config.bounds) : Promise.resolve(memoryProcessedRecord())),
             handler: async (event, meta) => {
               lastActivity = Date.now();
+              accepted++;
               process.stdout.write(opts.json
                 ? `${JSON.stringify({ stream: meta.stream, seq: meta.seq, subject: meta.subject, event })}\n`
                 : `${formatEventLine(event, meta)}\n`);
             },
             onRejected: (r) => {
               lastActivity = Date.now();
+              rejected++;
               process.stderr.write(`rejected ${r.stream}#${r.seq} ${r.subject}: ${r.reason} (${r.detail})\n`);
             },
           }));
@@ -70,6 +73,8 @@ export function registerTail(program: Command, ctx: CliContext): void {
         await Promise.all(subscriptions.map((s) => s.stop()));
         await live?.close();
       });
+      // A tail that refused everything it saw is not a success for scripts (exit 4).
+      if (rejected > 0 && accepted === 0) throw new AllianceError(ErrorCode.AllRejected, `rejected all ${rejected} message(s) it saw (see the reasons above; alliance quarantine)`);
     });
 }
 
