@@ -102,8 +102,7 @@ export function createCliContext(env: Env, program: Command): PreparedCliContext
         return await work(bus);
       } catch (err) {
         // A missing stream says to run `alliance streams`; a refusal by the broker is the identity's permissions at work.
-        const explained = explainFailure(err);
-        throw explained !== err ? explained : (permissionDenied(err, ctx.identity()) ?? err);
+        throw permissionDenied(err, ctx.identity()) ?? explainFailure(err);
       } finally {
         await bus.close();
       }

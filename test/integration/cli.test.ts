@@ -67,7 +67,7 @@ describe("cli - errors", () => {
     expect(badData.code).toBe(2);
     expect(badData.stderr).toContain("ERR_EVENT_INVALID");
     const noKey = await alliance(["publish", "crime", "bulletin", "--data", "-", "--key", join(dir, "nope.jwk")], "{}");
-    expect(noKey.code).toBe(1);
+    expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain("ERR_KEY_UNREADABLE");
   });
 

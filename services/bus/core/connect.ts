@@ -72,7 +72,8 @@ async function watchStatus(nc: NatsConnection, log: Logger): Promise<void> {
       case "error":
         // A refused operation is this identity's permissions at work, not a broken connection.
         if (status.error instanceof errors.PermissionViolationError) {
-          log.warn({ operation: status.error.operation, subject: status.error.subject }, "the broker refused an operation: permissions violation");
+          // The refused operation fails with its own error; this is the connection's record of it.
+          log.info({ operation: status.error.operation, subject: status.error.subject }, "the broker refused an operation: permissions violation");
         } else {
           log.error({ status: status.type, err: status.error }, "NATS connection error");
         }

@@ -45,7 +45,7 @@ export function explainFailure(err: unknown, stream?: string): unknown {
   if (isStreamNotFound(err)) return noStream(stream, err);
   const violation = permissionViolationOf(err);
   if (violation) {
-    return new AllianceError(ErrorCode.PermissionDenied, `the broker refused ${violation.operation === "publish" ? "publishing to" : "subscribing to"} ${violation.subject}: this identity is not permitted (a consumer must be declared for it in config access.consumers and provisioned by \`alliance streams\`; see docs/security.md)`, { cause: err });
+    return new AllianceError(ErrorCode.PermissionDenied, `the broker refused ${violation.operation === "publish" ? "publishing to" : "subscribing to"} ${violation.subject}: this identity is not permitted (docs/security.md; a subscriber reads through a consumer declared for it in config access.consumers)`, { cause: err });
   }
   return err;
 }

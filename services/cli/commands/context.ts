@@ -27,7 +27,9 @@ export function registerContext(program: Command, ctx: CliContext): void {
     .option("--config <file>", "the alliance config (ALLIANCE_CONFIG)")
     .option("--use", "also make it the profile used when none is named")
     .addHelpText("after", "\nExamples:\n  alliance context add fr --server tls://bus.example:4222 --creds creds/fr.nk --ca certs/ca.pem --key keys/fr.jwk --directory keys/directory.json\n  alliance --context fr publish crime bulletin --data bulletin.json")
-    .action(async (name: string, o: AddOptions) => {
+    .action(async (name: string, own: AddOptions, command: Command) => {
+      // --server and --config are also the program's options: commander hands them to either.
+      const o: AddOptions = { ...command.optsWithGlobals<AddOptions>(), ...own };
       const s = await store();
       const saved = s.saveProfile(s.home, name, {
         ...(o.server ? { server: o.server } : {}), ...(o.creds ? { creds: o.creds } : {}), ...(o.ca ? { ca: o.ca } : {}),
