@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerCerts } from "./commands/certs.js";
 import { registerContext } from "./commands/context.js";
 import { registerCreds } from "./commands/creds.js";
@@ -54,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     registerStatus(program, ctx);
     registerMonitor(program, ctx);
     registerDemo(program, ctx);
+    registerBackup(program, ctx);
     overrideExits(program);
     await program.parseAsync(argv);
     return Exit.Ok;

@@ -6,3 +6,5 @@ export type { QuarantineEntry } from "./quarantine-report.js";
 export type { ReadStreamOptions } from "./read-stream.js";
 export { provisionStreams, desiredStreams, STREAM_MAX_MSG_BYTES } from "./streams.js";
 export type { ProvisionOutcome } from "./streams.js";
+export { backupStream, restoreStream } from "./backup.js";
+export type { BackupOutcome } from "./backup.js";

@@ -43,6 +43,8 @@ export const ErrorCode = {
   KeyExists: "ERR_KEY_EXISTS",
   /** `--context NAME` or `connect({ context })` names a profile that was never saved (`alliance context add`). */
   ContextUnknown: "ERR_CONTEXT_UNKNOWN",
+  /** A stream snapshot or restore failed (services/bus/admin/backup.ts). */
+  BackupFailed: "ERR_BACKUP_FAILED",
   /** `alliance tail` rejected every message it saw (exit code 4). */
   AllRejected: "ERR_ALL_REJECTED",
 } as const;
