@@ -44,6 +44,23 @@ describe("operations - backup and restore", () => {
   }, 240_000);
 });
 
+describe("operations - rotating and revoking a key", () => {
+  it("examples/ops/rotate-revoke.sh: the new key verifies at once, the revoked one is refused from then on", async () => {
+    await using server = await startTestServer();
+    const cwd = mkdtempSync(join(dir, "rotate-"));
+    const env = { PATH: process.env.PATH, HOME: cwd, ALLIANCE_HOME: join(cwd, "home"), EXAMPLES: join(REPO, "examples"), ALLIANCE_DIRECTORY: join(cwd, "keys/directory.json"), NATS_URL: server.url };
+    const setup = await runShellExample(join(REPO, "examples/cli/first-steps.sh"), cwd, env);
+    expect(setup.code, setup.stderr).toBe(0);
+    const result = await runShellExample(join(REPO, "examples/ops/rotate-revoke.sh"), cwd, env);
+    expect(result.code, result.stderr).toBe(0);
+    const [rotatedId, afterRevocationId] = [...result.stdout.matchAll(/^id=([0-9a-f-]{36}) stream=ALLIANCE_CRIME/gm)].map((m) => m[1]);
+    const verified = readFileSync(join(cwd, "after-rotation.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).event.id);
+    expect(verified).toContain(rotatedId);
+    expect(verified).not.toContain(afterRevocationId);
+    expect(result.stderr).toMatch(/rejected ALLIANCE_CRIME#3 .*: key-revoked/);
+  }, 240_000);
+});
+
 describe("operations - upgrading a node: a rolling restart of the cluster", () => {
   it("each node in turn stopped and started again while ministries publish: nothing acknowledged is lost", async () => {
     const config = loadConfig(join(REPO, "config/alliance.production.json"));
