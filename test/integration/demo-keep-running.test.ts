@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +59,11 @@ describe("demo - kept running", () => {
       expect(status.code, status.stdout + status.stderr).toBe(0);
       expect(JSON.parse(status.stdout).checks.map((c: { message: string }) => c.message).join("\n")).not.toContain("ae-tail");
 
+      // The terminal's SIGINT goes to the foreground process group: the embedded nats-server is in
+      // a group of its own, so it is the demo that stops it, after its services have drained.
+      const natsPid = Number(execFileSync("pgrep", ["-f", join(dataDir, "nats/nats-server.conf")], { encoding: "utf8" }).trim().split("\n")[0]);
+      const natsGroup = Number(readFileSync(`/proc/${natsPid}/stat`, "utf8").split(") ")[1]!.split(" ")[2]);
+      expect(natsGroup).not.toBe(child.pid);
       process.kill(-child.pid!, "SIGINT");
       const end = await Promise.race([closed, new Promise<"hung">((r) => setTimeout(() => r("hung"), 60_000))]);
       expect(end, `${stdout}\n${stderr}`).not.toBe("hung");
