@@ -75,7 +75,7 @@ describe("cli - errors", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ ...JSON.parse(readFileSync("config/alliance.json", "utf8")), bounds: { maxBodyBytes: "big" } }));
     const result = await alliance(["--config", bad, "streams"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2); // bad input, as the README promises
     expect(result.stderr).toContain("ERR_CONFIG_INVALID");
     expect(result.stderr).toContain(bad);
     expect(result.stderr).toContain("bounds.maxBodyBytes");
