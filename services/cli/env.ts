@@ -20,7 +20,12 @@ const Env = z.object({
   /** A client certificate and its key, for a server that requires mutual TLS. */
   NATS_CERT: z.string().min(1).optional(),
   NATS_KEY: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Where `alliance context` keeps its profiles (default ~/.config/alliance). */
+  ALLIANCE_HOME: z.string().min(1).optional(),
+  /** A profile to use, as `--context NAME` does. */
+  ALLIANCE_CONTEXT: z.string().min(1).optional(),
+  /** Unset: warnings only, `-v` for info (connections), `-vv` for debug. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   LOG_PRETTY: z.stringbool().optional(),
   /** `DEMO_KEEP=1 npm start`: the demo stays up after its scenario (as `alliance demo --keep-running`). */
   DEMO_KEEP: z.stringbool().optional(),
@@ -34,6 +39,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return Object.freeze(parsed.data);
 }
 
+/** The founding directory from the environment alone; commands use `ctx.directory()`, which also reads profiles. */
 export function defaultDirectoryPath(env: Env): string {
   return resolve(env.ALLIANCE_DIRECTORY ?? `${DEV_KEYS_DIR}/directory.json`);
 }

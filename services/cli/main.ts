@@ -1,6 +1,9 @@
-import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerCerts } from "./commands/certs.js";
+import { registerContext } from "./commands/context.js";
 import { registerCreds } from "./commands/creds.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerKeys } from "./commands/keys.js";
@@ -14,23 +17,34 @@ import { registerStreams } from "./commands/streams.js";
 import { registerTail } from "./commands/tail.js";
 import { createCliContext } from "./context.js";
 import { readEnv } from "./env.js";
+import { Exit, exitCodeOf } from "./exit-codes.js";
+import { startProgress } from "./progress.js";
 
-/** Exit codes: 0 done, 1 the work failed, 2 the command line or input was wrong, 3 `status` found a critical rule. */
-const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
-const EXIT_CRITICAL = 3;
+// Command files import only commander, zod and schemas at the top; what talks to NATS is imported
+// inside each action, so `--help` and `--version` stay fast.
+
+const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   const program = new Command("alliance")
     .description("the alliance bus: signed, schema-checked bulletins between interior ministries on NATS JetStream")
-    .option("--server <url>", "NATS server (default: $NATS_URL or nats://127.0.0.1:4222)")
-    .option("--config <file>", "alliance config (default: $ALLIANCE_CONFIG or config/alliance.json)")
+    .version(VERSION, "-V, --version")
+    .option("--server <url>", "NATS server (default: the context's, $NATS_URL, or nats://127.0.0.1:4222)")
+    .option("--config <file>", "alliance config (default: the context's, $ALLIANCE_CONFIG, or config/alliance.json)")
+    .option("--context <name>", "a saved profile: server, credentials, CA, keys (alliance context add; also $ALLIANCE_CONTEXT)")
+    .addOption(new Option("-v, --verbose", "log more: -v connections and progress, -vv debug").argParser((_v, prev: number) => prev + 1).default(0))
     .showHelpAfterError()
     .exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
   try {
     const ctx = createCliContext(readEnv(), program);
+    program.hook("preAction", async (_root, action) => {
+      await ctx.prepare();
+      startProgress(action);
+    });
+    registerContext(program, ctx);
     registerKeys(program, ctx);
     registerKeysEnc(program, ctx);
     registerCreds(program, ctx);
@@ -43,26 +57,43 @@ export async function main(argv: string[]): Promise<number> {
     registerStatus(program, ctx);
     registerMonitor(program, ctx);
     registerDemo(program, ctx);
-    program.commands.forEach((c) => c.exitOverride());
+    registerBackup(program, ctx);
+    overrideExits(program);
     await program.parseAsync(argv);
-    return 0;
+    return Exit.Ok;
   } catch (err) {
     return reportError(err);
   }
 }
 
+function overrideExits(command: Command): void {
+  for (const c of command.commands) {
+    c.exitOverride();
+    overrideExits(c);
+  }
+}
+
+/** `alliance streams --json | head -1`: a reader that goes away ends the command quietly, as `cat` does. */
+function guardStdout(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(Exit.Ok);
+    throw err;
+  });
+}
+
 function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // Commander has already printed its message; help and version are not failures.
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help" || err.exitCode === 0) return Exit.Ok;
     process.stderr.write(`alliance: ${ErrorCode.UsageInvalid}\n`);
-    return EXIT_USAGE;
+    return Exit.Usage;
   }
   if (err instanceof AllianceError) {
     process.stderr.write(`alliance: ${err.code}: ${err.message}\n`);
-    if (err.code === ErrorCode.HealthCritical) return EXIT_CRITICAL;
-    return err.code === ErrorCode.UsageInvalid || err.code === ErrorCode.InputInvalid || err.code === ErrorCode.EventInvalid ? EXIT_USAGE : EXIT_FAILURE;
+    return exitCodeOf(err.code);
   }
-  process.stderr.write(`alliance: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  return EXIT_FAILURE;
+  const e = err instanceof Error ? err : undefined;
+  const what = e ? `${e.name}${(e as { code?: unknown }).code !== undefined ? ` (${String((e as { code?: unknown }).code)})` : ""}: ${e.message || "(no message)"}` : String(err);
+  process.stderr.write(`alliance: unexpected error: ${what}\n${e?.stack ? `${e.stack}\n` : ""}`);
+  return Exit.Failure;
 }

@@ -161,7 +161,7 @@ export async function runGovernanceScenario(deps: GovernanceScenarioDeps): Promi
   await sleep(Math.max(0, Date.parse(deadline) - Date.now() + 200));
   const late = await act("it", "project-registered", { project: project.id });
   if (await until("the late registration's answer", () => state().refusals[late.id]?.answeredBy != null)) {
-    glog.warn({ member: "it", reason: state().refusals[late.id]!.reason }, "⛔ registration after the deadline: the secretariat answers with a signed action-rejected");
+    glog.info({ member: "it", reason: state().refusals[late.id]!.reason }, "⛔ registration after the deadline: the secretariat answers with a signed action-rejected");
   }
   glog.info({ registered: Object.keys(state().projects[project.id]!.registrations) }, "📋 registrations on record");
 
@@ -185,7 +185,7 @@ export async function runGovernanceScenario(deps: GovernanceScenarioDeps): Promi
   if (!(await until("the admission", () => state().members[code]?.status === "active"))) return outcome;
   glog.info({ member: code, votes: voters }, "✅ admitted by two thirds of the active members: the secretariat's decision names the five votes");
   if (await until("the second vote's answer", () => state().refusals[second.id]?.answeredBy != null)) {
-    glog.warn({ member: voters[0], reason: state().refusals[second.id]!.reason }, "⛔ a second vote on the same application is refused");
+    glog.info({ member: voters[0], reason: state().refusals[second.id]!.reason }, "⛔ a second vote on the same application is refused");
   }
   await until("the live directory to know the new key", () => governance.directory.lookup(newcomer.kid, new Date()).status === "active");
   glog.info({ kid: newcomer.kid, ms: Date.now() - admittedAt }, "🔑 the desks' live key directory verifies the new member's key");
@@ -200,7 +200,7 @@ export async function runGovernanceScenario(deps: GovernanceScenarioDeps): Promi
   await until("the withdrawal to reach the live directory", () => governance.directory.lookup(newcomer.kid, new Date()).status === "inactive");
   await createPublisher({ js: joBus.js, signer: newcomer, bounds: config.bounds, log: glog }).publish(bulletin);
   outcome.expected.set(Reason.OriginInactive, 1);
-  glog.warn({ from: code }, "☠ a bulletin signed after the withdrawal: the desks must refuse it (origin-inactive)");
+  glog.info({ from: code }, "☠ a bulletin signed after the withdrawal: the desks must refuse it (origin-inactive)");
 
   // 6. Any member can check every decision: a replay of the stream reaches the same views.
   await until("the secretariat to fold everything", () => Object.values(state().refusals).every((r) => r.answeredBy !== null));

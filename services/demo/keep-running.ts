@@ -19,15 +19,19 @@ export async function keepPublishingUntilSignal(deps: {
   signers: ReadonlyMap<string, Signer>;
   bounds: Bounds;
   log: Logger;
-}): Promise<void> {
+}): Promise<NodeJS.Signals> {
   let stop = false;
+  let received: NodeJS.Signals = "SIGTERM";
   const stopped = new Promise<void>((resolve) => {
-    const finish = () => {
+    const finish = (signal: NodeJS.Signals) => {
       stop = true;
+      received = signal;
+      process.off("SIGINT", finish);
+      process.off("SIGTERM", finish);
       resolve();
     };
-    process.once("SIGINT", finish);
-    process.once("SIGTERM", finish);
+    process.on("SIGINT", finish);
+    process.on("SIGTERM", finish);
   });
   for (let i = 0; !stop; i++) {
     const m = demoScenario[i % demoScenario.length]!;
@@ -40,4 +44,5 @@ export async function keepPublishingUntilSignal(deps: {
     }
     await Promise.race([sleep(KEEP_PUBLISH_MS), stopped]);
   }
+  return received;
 }

@@ -47,6 +47,18 @@ export interface DemoOptions {
    * publishing every few seconds) until SIGINT/SIGTERM, for people to watch the dashboard.
    */
   readonly keepRunning?: boolean;
+  /** Where the demo says what it is doing, a line a scene (the logs carry the details). */
+  readonly say?: (line: string) => void;
+  /** Called once the scenario is done and kept running (tests poll the dashboard then). */
+  readonly onKeptRunning?: (info: { dashboard?: string; server: string }) => void;
+}
+
+/** One attack of the demo and what became of it. */
+export interface AttackOutcome {
+  readonly name: string;
+  readonly expected: string;
+  outcome: string;
+  ok: boolean;
 }
 
 export interface DemoResult {
@@ -56,14 +68,20 @@ export interface DemoResult {
   /** Attempts the broker itself refused: publishing under another member's code. */
   refusedByBroker: number;
   readonly unexpected: string[];
+  readonly attacks: AttackOutcome[];
+  publishedCount: number;
+  ministries: number;
 }
+
+/** How long stopping may take before the demo gives up waiting and says so. */
+export const STOP_BOUND_MS = 30_000;
 
 /**
  * The whole alliance at work: the seven ministries publish signed bulletins in their own languages,
  * one analysis desk per priority channel verifies each one, and an attacker's forged, tampered,
  * replayed and unsigned messages end in quarantine with their reasons.
  */
-export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_000, monitorPort = 0, keepRunning = false }: DemoOptions): Promise<DemoResult> {
+export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_000, monitorPort = 0, keepRunning = false, say = () => {}, onKeptRunning }: DemoOptions): Promise<DemoResult> {
   // The embedded server runs as production should: every identity authenticated by its own nkey,
   // confined by the permissions generated from config, over TLS (docs/security.md).
   const security = servers ? undefined : prepareLocalSecurity({ config, dir: dataDir });
@@ -71,6 +89,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
   const embedded = servers ? undefined : await startNatsServer({ dir: natsDir, name: "alliance-demo", extraConfig: security!.serverConfig(configFileOf(natsDir)) });
   const url = servers ?? embedded!.url;
   if (embedded) log.info({ url, store: resolve(dataDir, "nats"), creds: security!.auth.dir, ca: security!.certs.caFile }, "embedded nats-server with JetStream, nkey authentication and TLS started");
+  say(embedded ? `▶ embedded nats-server with JetStream, an nkey per identity and TLS: ${url} (store ${resolve(dataDir, "nats")})` : `▶ using the NATS server at ${url}`);
   const connectAs = (identity: string) => openBus({ servers: url, name: `alliance-demo-${identity}`, config, log, ...(security ? { connectOptions: security.clientOptions(identity) } : {}) });
 
   const keysDir = join(dataDir, "keys");
@@ -86,7 +105,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
 
   const bus = await connectAs(ADMIN_IDENTITY);
   const ministries = new Map<string, Bus>();
-  const result: DemoResult = { accepted: {}, quarantined: {}, refusedByJetStream: 0, refusedByBroker: 0, unexpected: [] };
+  const result: DemoResult = { accepted: {}, quarantined: {}, refusedByJetStream: 0, refusedByBroker: 0, unexpected: [], attacks: [], publishedCount: 0, ministries: config.members.length };
   const desks: Subscription[] = [];
   let monitorBus: Bus | undefined;
   let monitor: RunningMonitor | undefined;
@@ -114,12 +133,17 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
   };
   try {
     await provisionStreams(bus.jsm, config.bounds, log);
-    await provisionAccess(bus, config, log);
+    // Only the consumers the demo reads: a declared consumer nobody reads (ae-tail, for
+    // `alliance tail --durable`) would fall behind and turn the dashboard WARN, then CRITICAL.
+    const deskName = `${config.secretariat.host}-desk`;
+    const secName = security ? config.access.consumers.find((c) => c.owner === config.secretariat.code && c.channels.includes("secretariat"))?.name : undefined;
+    await provisionAccess(bus, { ...config, access: { ...config.access, consumers: config.access.consumers.filter((c) => c.name === deskName || c.name === secName) } }, log);
     if (monitorPort !== false) {
       // The monitor connects as its own read-only identity, as it does in production.
       monitorBus = await connectAs(MONITOR_IDENTITY);
       monitor = await startMonitorServer({ config, bus: monitorBus, log, port: monitorPort });
       log.info(`📊 stream-health dashboard: ${monitor.url}`);
+      say(`📊 stream-health dashboard: ${monitor.url}`);
     }
     for (const member of config.members) ministries.set(member.code, await connectAs(member.code));
     // The analysis desks belong to the secretariat's host and read through its declared consumer.
@@ -165,6 +189,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
       }));
     }
 
+    say(`▶ ${config.members.length} ministries publish ${demoScenario.length} signed bulletins, alerts and offers in their languages; the desks verify each one`);
     const published: string[] = [];
     for (const message of demoScenario) {
       const signer = signers.get(message.origin)!;
@@ -187,21 +212,29 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
       const refused = await launchImpersonation(ministries.get(impostor)!.js, captured);
       if (refused) result.refusedByBroker++;
       else result.unexpected.push(`${impostor} published under ${sample.origin}'s code: the broker let it through`);
-      log.warn({ attack: `${impostor}'s credentials publishing as ${sample.origin}`, subject: captured.subject }, refused ? "⛔ refused by the broker: permissions violation" : "✘ impersonation stored");
+      result.attacks.push({ name: `${impostor}'s credentials publishing as ${sample.origin}`, expected: "refused by the broker", outcome: refused ? "refused by the broker (permissions violation)" : "stored", ok: refused });
+      log.info({ attack: `${impostor}'s credentials publishing as ${sample.origin}`, subject: captured.subject }, refused ? "⛔ refused by the broker: permissions violation" : "✘ impersonation stored");
     }
+    say(`▶ an attacker with ${sample.origin}'s stolen broker credentials (not its signing key) sends forged, tampered, replayed and unsigned messages`);
     const attacks = await buildAttacks(victim, captured, toOutgoing(sample), config.bounds);
     const expected = new Map<Reason, number>();
+    const judged: { outcome: AttackOutcome; reason: Reason }[] = [];
     for (const attack of attacks) {
       const stored = await launchAttack(victimBus.js, attack);
       if (attack.expect === "refused-by-jetstream") {
         if (stored) result.unexpected.push(`${attack.name}: stored, expected a duplicate refusal`);
         else result.refusedByJetStream++;
-        log.warn({ attack: attack.name }, stored ? "✘ attack stored" : "⛔ refused by JetStream de-duplication");
+        result.attacks.push({ name: attack.name, expected: "refused by JetStream de-duplication", outcome: stored ? "stored" : "refused by JetStream de-duplication", ok: !stored });
+        log.info({ attack: attack.name }, stored ? "✘ attack stored" : "⛔ refused by JetStream de-duplication");
       } else {
         expected.set(attack.expect, (expected.get(attack.expect) ?? 0) + 1);
-        log.warn({ attack: attack.name, expect: attack.expect }, "☠ attack sent");
+        const outcome: AttackOutcome = { name: attack.name, expected: `quarantined as ${attack.expect}`, outcome: "not seen by the desks", ok: false };
+        result.attacks.push(outcome);
+        judged.push({ outcome, reason: attack.expect });
+        log.info({ attack: attack.name, expect: attack.expect }, "☠ attack sent");
       }
     }
+    say("▶ the alliance governs itself: declaration, operating model, working group, project, Jordan's admission and withdrawal");
 
     result.unexpected.push(...(await runSealedScene({ config, log, adminBus: bus, busFor, signers, directory: governance.directory, keysDir, ...(embedded ? { storeDir: natsDir } : {}) })));
     const governed = await runGovernanceScenario({ config, log, governance, busFor, signers, secSigner, keysDir, adminBus: bus, founding });
@@ -216,12 +249,26 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     for (const [reason, n] of expected) {
       if ((result.quarantined[reason] ?? 0) !== n) result.unexpected.push(`expected ${n} quarantined as ${reason}, saw ${result.quarantined[reason] ?? 0}`);
     }
+    for (const { outcome, reason } of judged) {
+      const seenAs = result.quarantined[reason] ?? 0;
+      outcome.ok = seenAs >= (expected.get(reason) ?? 0);
+      outcome.outcome = outcome.ok ? `quarantined as ${reason}` : `only ${seenAs} quarantined as ${reason}`;
+    }
+    result.publishedCount = published.length;
     log.info({ accepted: result.accepted, quarantined: result.quarantined, refusedByJetStream: result.refusedByJetStream, refusedByBroker: result.refusedByBroker }, "demo summary");
     if (keepRunning) {
-      log.info(`demo done; kept running: the ministries publish every few seconds${monitor ? `, the dashboard is at ${monitor.url}` : ""}. Ctrl-C to stop.`);
-      await keepPublishingUntilSignal({ jsFor: (origin) => ministries.get(origin)?.js, signers, bounds: config.bounds, log });
+      say(`▶ demo done; kept running: the ministries publish every few seconds${monitor ? `, the dashboard is at ${monitor.url}` : ""}. Ctrl-C to stop.`);
+      onKeptRunning?.({ server: url, ...(monitor ? { dashboard: monitor.url } : {}) });
+      const signal = await keepPublishingUntilSignal({ jsFor: (origin) => ministries.get(origin)?.js, signers, bounds: config.bounds, log });
+      say(`⏹ ${signal}: stopping the monitor, the desks, the secretariat and the ministries, then the embedded nats-server last`);
     }
   } finally {
+    // Every stop finishes within a bound: a hung drain is named, and the server still stops.
+    const watchdog = setTimeout(() => {
+      say(`⏹ stopping took longer than ${STOP_BOUND_MS / 1000} s: a connection did not drain; stopping the nats-server anyway`);
+      void embedded?.stop().finally(() => process.exit(1));
+    }, STOP_BOUND_MS);
+    watchdog.unref();
     await monitor?.close();
     await monitorBus?.close();
     await Promise.all(desks.map((d) => d.stop()));
@@ -230,6 +277,8 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     await Promise.all([...ministries.values()].map((m) => m.close()));
     await bus.close();
     await embedded?.stop();
+    clearTimeout(watchdog);
+    if (keepRunning) say("⏹ stopped: every connection drained, the nats-server stopped last");
   }
   return result;
 }

@@ -88,7 +88,10 @@ function consumerChecks(c: Omit<ConsumerView, "level">, { thresholds: t, members
     : { ...base, rule: Rule.ConsumerLag, level: lagLevel, value: c.pending, message: `${who} is ${count(c.pending)} messages behind (warn at ${count(t.consumerPending.warn)}, critical at ${count(t.consumerPending.critical)})${pace}.` };
 
   const ratio = c.maxAckPending > 0 ? c.ackPending / c.maxAckPending : 0;
-  const ackLevel = levelFor(ratio, t.ackPendingRatio);
+  // At its limit the server stops delivering: a problem only while messages wait behind the
+  // limit. A consumer that takes one message at a time (the secretariat's) is at 100% whenever
+  // it is working, and that alone is not a warning.
+  const ackLevel = c.pending > 0 ? levelFor(ratio, t.ackPendingRatio) : Level.Ok;
   const ack: Check = { ...base, rule: Rule.AckPending, level: ackLevel, value: ratio, message: ackLevel === Level.Ok
     ? `${who} has ${count(c.ackPending)} deliveries awaiting acknowledgement.`
     : `${who} has ${count(c.ackPending)} of at most ${count(c.maxAckPending)} deliveries unacknowledged (${percent(ratio)}): the server stops delivering at the limit; its handler is slow or stuck.` };

@@ -69,8 +69,14 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Runni
   const storeDir = join(options.dir, "jetstream");
   writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir })}\n${options.extraConfig ?? ""}\n`);
   const logFd = openSync(join(options.dir, "nats-server.log"), "a");
-  const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", logFd, logFd] });
+  // Its own process group: Ctrl-C in a terminal signals the foreground group, and the server must
+  // not stop before the services on it have drained; whoever started it stops it, last.
+  const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", logFd, logFd], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // Detached, it would outlive a parent that dies without stopping it: not on a normal exit.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  void exited.then(() => process.off("exit", killOnExit));
 
   await waitHealthy(httpPort, exited, join(options.dir, "nats-server.log"));
   const stop = async () => {

@@ -11,9 +11,9 @@ export interface CliRun {
 }
 
 /** Runs `alliance <args>` as its own process, with `input` on standard input, and collects its output. */
-export function runAlliance(args: readonly string[], options: { env: NodeJS.ProcessEnv; input?: string }): Promise<CliRun> {
+export function runAlliance(args: readonly string[], options: { env: NodeJS.ProcessEnv; input?: string; cwd?: string }): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn("node", [ALLIANCE_BIN, ...args], { env: options.env });
+    const child = spawn("node", [ALLIANCE_BIN, ...args], { env: options.env, ...(options.cwd ? { cwd: options.cwd } : {}) });
     let stdout = "", stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));

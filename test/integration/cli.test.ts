@@ -72,7 +72,7 @@ describe("cli - errors", () => {
     expect(badData.code).toBe(2);
     expect(badData.stderr).toContain("ERR_EVENT_INVALID");
     const noKey = await alliance(["publish", "crime", "bulletin", "--data", "-", "--key", join(dir, "nope.jwk")], "{}");
-    expect(noKey.code).toBe(1);
+    expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain("ERR_KEY_UNREADABLE");
   });
 
@@ -80,7 +80,7 @@ describe("cli - errors", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ ...JSON.parse(readFileSync("config/alliance.json", "utf8")), bounds: { maxBodyBytes: "big" } }));
     const result = await alliance(["--config", bad, "streams"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2); // bad input, as the README promises
     expect(result.stderr).toContain("ERR_CONFIG_INVALID");
     expect(result.stderr).toContain(bad);
     expect(result.stderr).toContain("bounds.maxBodyBytes");

@@ -89,6 +89,17 @@ describe("secretariat cli", () => {
     expect(audit.stdout).toMatch(/membership-decided from=sec applied/);
   });
 
+  it("cli - gov audit with another founding directory says so (ERR_DIRECTORY_INVALID), instead of every view 'differing'", async () => {
+    // After the admission above, the views exist; another alliance's founding keys are not theirs.
+    const other = join(dir, "other-keys");
+    expect((await alliance(["keys", "init", "--out", other])).code).toBe(0);
+    const audit = await alliance(["gov", "audit", "--directory", join(other, "directory.json")]);
+    expect(audit.code, audit.stderr).toBe(2);
+    expect(audit.stderr).toContain("ERR_DIRECTORY_INVALID");
+    expect(audit.stderr).toContain("not the founding directory");
+    expect(audit.stderr).not.toContain("ERR_AUDIT_MISMATCH");
+  });
+
   it("cli - killed with SIGKILL again and again while members act, the secretariat process still converges on the replay", async () => {
     const founding = loadJwks(join(dir, "keys/directory.json"));
     const signers = Object.fromEntries(await Promise.all([...FOUNDERS, "sec"].map(async (c) => [c, await loadSigner(join(dir, `keys/${c}.jwk`))] as const)));

@@ -22,6 +22,12 @@ const nodeConfigPath = (node: string) => join(ROOT, `config/nats/cluster-${node}
 
 const dockerCompose = spawnSync("sh", ["-c", "command -v docker-compose"], { encoding: "utf8" }).stdout.trim() || undefined;
 const natsServer = findNatsServer();
+/** `sync_interval` exists from nats-server 2.10 on. */
+const supportsSyncInterval = (() => {
+  if (!natsServer) return false;
+  const [major = 0, minor = 0] = (/v?(\d+)\.(\d+)/.exec(spawnSync(natsServer, ["--version"], { encoding: "utf8" }).stdout) ?? []).slice(1).map(Number);
+  return major > 2 || (major === 2 && minor >= 10);
+})();
 
 function compose(...args: string[]) {
   return spawnSync(dockerCompose ?? "docker-compose", ["-f", COMPOSE_FILE, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
@@ -155,8 +161,8 @@ describe("docker-compose.yml", () => {
       expect(listOf(service("n1").get("ports")).some((p) => p.startsWith("127.0.0.1:4222:4222"))).toBe(true);
     });
 
-    it("builds the alliance services from the project's Dockerfile: streams-init, a subscriber per channel and the monitor", () => {
-      expect(allianceServices.sort()).toEqual(["streams-init", "monitor", ...CHANNELS.map((c) => `tail-${c}`)].sort());
+    it("builds the alliance services from the project's Dockerfile: streams-init, a subscriber per channel, the secretariat and the monitor", () => {
+      expect(allianceServices.sort()).toEqual(["streams-init", "secretariat", "monitor", ...CHANNELS.map((c) => `tail-${c}`)].sort());
       expect(listOf(service("streams-init").get("command"))).toEqual(["streams"]);
       expect(scalar(service("streams-init").get("restart"))).toBe("no");
       for (const channel of CHANNELS) {
@@ -166,6 +172,21 @@ describe("docker-compose.yml", () => {
         expect(scalar(svc.get("restart"))).toBe("unless-stopped");
         const deps = mapOf(svc.get("depends_on"), top);
         expect(scalar(mapOf(deps.get("streams-init"), top).get("condition"))).toBe("service_completed_successfully");
+      }
+    });
+
+    it("runs the secretariat as `sec` with its signing key, the only service given a private key", () => {
+      const svc = service("secretariat");
+      expect(listOf(svc.get("command"))).toEqual(["secretariat", "run"]);
+      const env = mapOf(svc.get("environment"), top);
+      expect(scalar(env.get("NATS_CREDS"))).toBe("/run/secrets/sec.nk");
+      expect(scalar(env.get("ALLIANCE_KEY"))).toBe("/run/secrets/alliance_key_sec");
+      const deps = mapOf(svc.get("depends_on"), top);
+      expect(scalar(mapOf(deps.get("streams-init"), top).get("condition"))).toBe("service_completed_successfully");
+      expect(scalar(mapOf(mapOf(top.get("secrets"), top).get("alliance_key_sec"), top).get("file"))).toMatch(/(^|\/)keys\/sec\.jwk$/); // docker-compose config makes it absolute
+      for (const name of services.keys()) {
+        if (name === "secretariat") continue;
+        expect(JSON.stringify(service(name).get("secrets") ?? null), name).not.toContain("alliance_key_");
       }
     });
 
@@ -204,7 +225,7 @@ describe("docker-compose.yml", () => {
 
   it.skipIf(!dockerCompose)("lists the same services and volumes through docker-compose", () => {
     expect(compose("config", "--services").stdout.trim().split("\n").sort()).toEqual(
-      ["n1", "n2", "n3", "streams-init", "monitor", ...CHANNELS.map((c) => `tail-${c}`)].sort(),
+      ["n1", "n2", "n3", "streams-init", "secretariat", "monitor", ...CHANNELS.map((c) => `tail-${c}`)].sort(),
     );
     expect(compose("config", "--volumes").stdout.trim().split("\n").sort()).toEqual(["n1-data", "n2-data", "n3-data"]);
   });
@@ -232,9 +253,8 @@ describe("cluster node configs", () => {
     expect(text).toMatch(/^\s*http\s*:\s*0\.0\.0\.0:8222\s*$/m);
     const jetstream = /\bjetstream\s*\{([\s\S]*?)\}/.exec(text)?.[1] ?? "";
     expect(jetstream).toMatch(/^\s*store_dir\s*:\s*"?\/data"?\s*$/m);
-    // nats-server 2.9.10 (Debian's, which the tests run) refuses sync_interval as an unknown field;
-    // the files recommend it in a comment for production servers instead.
-    expect(jetstream).not.toMatch(/sync_interval/);
+    // Every write fsynced before it is acknowledged (docs/operations.md): production needs it.
+    expect(jetstream).toMatch(/^\s*sync_interval\s*:\s*always\s*$/m);
   });
 
   it.each(configs)("%s requires TLS on clients and routes and includes the generated accounts", (_node, text) => {
@@ -260,7 +280,9 @@ describe("cluster node configs", () => {
 
     it.each(NODES)("%s passes nats-server's own config test (-t)", (node) => {
       const file = join(layout, `${node}.conf`);
-      writeFileSync(file, readFileSync(nodeConfigPath(node), "utf8").replaceAll("/etc/nats/", `${layout}/`));
+      // 2.9.10 predates sync_interval (2.10): there, and only there, that one line goes.
+      const text = readFileSync(nodeConfigPath(node), "utf8").replaceAll("/etc/nats/", `${layout}/`);
+      writeFileSync(file, supportsSyncInterval ? text : text.replace(/^\s*sync_interval\s*:.*$/m, ""));
       const result = spawnSync(natsServer!, ["-c", file, "-t"], { encoding: "utf8", timeout: 30_000 });
       expect(result.status, result.stderr).toBe(0);
       expect(result.stderr + result.stdout).toMatch(/is valid/);

@@ -50,13 +50,20 @@ describe("monitor rules - thresholds", () => {
     expect(lag.message).toBe("Consumer fr-crime-desk of France (fr) on ALLIANCE_CRIME is 12,000 messages behind (warn at 1,000, critical at 10,000), falling behind by 5 msg/s.");
     expect(lag).toMatchObject({ stream: "ALLIANCE_CRIME", consumer: "fr-crime-desk", member: "fr" });
 
-    const acks = find(evaluateRules(input({ consumers: [viewOf(consumer({ ackPending: 850 }))] })), Rule.AckPending);
+    const acks = find(evaluateRules(input({ consumers: [viewOf(consumer({ ackPending: 850, pending: 40 }))] })), Rule.AckPending);
     expect(acks.level).toBe(Level.Warn);
     expect(acks.message).toContain("850 of at most 1,000 deliveries unacknowledged (85%)");
 
     const stalled = find(evaluateRules(input({ consumers: [viewOf(consumer({ pending: 3 }), { stalledSeconds: 400, member: "ma" })] })), Rule.ConsumerStalled);
     expect(stalled.level).toBe(Level.Critical);
     expect(stalled.message).toContain("Consumer fr-crime-desk of Morocco (ma) on ALLIANCE_CRIME has acknowledged nothing for 7 min with 3 message(s) waiting");
+  });
+
+  it("rules - a consumer at its ack limit with nothing waiting behind it (one at a time, as the secretariat's) is OK", () => {
+    const serial = find(evaluateRules(input({ consumers: [viewOf(consumer({ ackPending: 1, maxAckPending: 1, pending: 0 }))] })), Rule.AckPending);
+    expect(serial.level).toBe(Level.Ok);
+    const blocked = find(evaluateRules(input({ consumers: [viewOf(consumer({ ackPending: 1, maxAckPending: 1, pending: 5 }))] })), Rule.AckPending);
+    expect(blocked.level).toBe(Level.Critical);
   });
 
   it("rules - replicas: offline peers, lagging peers and a lost leader", () => {

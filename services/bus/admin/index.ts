@@ -15,3 +15,5 @@ export type { SubjectWatch, SubjectWatchHandlers } from "./advisories.js";
 export { sampleStreamInfo } from "./jetstream-sampling.js";
 export { createUserNkey, publicKeyOfNkeySeed } from "./nkeys.js";
 export { sealedKidsInStreams } from "./sealed-kids.js";
+export { backupStream, restoreStream } from "./backup.js";
+export type { BackupOutcome } from "./backup.js";

@@ -1,4 +1,5 @@
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { isStreamNotFound } from "../core/failures.js";
 import { Kvm, type KV } from "@nats-io/kv";
 
 /** One stored entry of a bucket, as the views read it. */
@@ -65,7 +66,11 @@ export async function createKvView(js: JetStreamClient, bucket: string, options:
 
 /** An existing bucket, or undefined when there is none (or it cannot be read). */
 export async function openKvView(js: JetStreamClient, bucket: string): Promise<KvView | undefined> {
-  const kv = await new Kvm(js).open(bucket, { bindOnly: true }).then(async (kv) => (await kv.status(), kv)).catch(() => undefined);
+  // Only a missing bucket is "not there": a refusal (no read access) is passed on as what it is.
+  const kv = await new Kvm(js).open(bucket, { bindOnly: true }).then(async (kv) => (await kv.status(), kv)).catch((err: unknown) => {
+    if (isStreamNotFound(err)) return undefined;
+    throw err;
+  });
   return kv ? view(js, bucket, kv) : undefined;
 }
 

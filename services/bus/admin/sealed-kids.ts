@@ -8,10 +8,10 @@ import { readStream } from "./read-stream.js";
  * §1b.1): what `alliance keys prune` must keep. It reads every stored message, signed or not: a
  * key is kept while anything names it, so pruning never makes a stored message unreadable.
  */
-export async function sealedKidsInStreams(js: JetStreamClient, jsm: JetStreamManager, member: string, streams: readonly string[], readerNames?: (stream: string) => readonly string[] | undefined): Promise<Set<string>> {
+export async function sealedKidsInStreams(js: JetStreamClient, jsm: JetStreamManager, member: string, streams: readonly string[], readerNames?: (stream: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>): Promise<Set<string>> {
   const kids = new Set<string>();
   for (const stream of streams) {
-    const names = readerNames?.(stream);
+    const names = await readerNames?.(stream);
     for await (const msg of readStream(js, jsm, stream, names ? { readerNames: names } : {})) {
       const json = parseJsonSafely(msg.data, 16);
       if (!json.ok) continue;

@@ -1,3 +1,4 @@
+import { explainFailure } from "../core/failures.js";
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { AllianceEvent } from "../../../schemas/envelope.js";
 import { createCoalescer, type Coalescer } from "./coalesce.js";
@@ -89,11 +90,18 @@ export const LOCAL_WRITER = "local";
  */
 export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
   const { js, jsm, consumer: spec, log } = deps;
-  const consumerName = await ensureConsumer(jsm, spec);
-  const processed = await deps.processed(consumerName);
-  const slog = log.child({ stream: spec.stream, consumer: consumerName });
-  // Survives node failures: a session that stops getting heartbeats is replaced (consumer-session.ts).
-  const messages = await openConsumerSession({ js, jsm, spec, name: consumerName, log: slog }, { max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
+  let consumerName: string, processed: ProcessedRecord, messages: Awaited<ReturnType<typeof openConsumerSession>>;
+  const slog0 = log.child({ stream: spec.stream });
+  try {
+    consumerName = await ensureConsumer(jsm, spec);
+    processed = await deps.processed(consumerName);
+    // Survives node failures: a session that stops getting heartbeats is replaced (consumer-session.ts).
+    messages = await openConsumerSession({ js, jsm, spec, name: consumerName, log: slog0.child({ consumer: consumerName }) }, { max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
+  } catch (err) {
+    // A missing stream or an undeclared consumer is named as such, with a stable code.
+    throw explainFailure(err, spec.stream);
+  }
+  const slog = slog0.child({ consumer: consumerName });
 
   const depth = Math.max(1, deps.readAhead ?? DEFAULT_READ_AHEAD);
   const stopping = new AbortController();

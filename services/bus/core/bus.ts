@@ -21,10 +21,12 @@ export interface OpenBusOptions {
   readonly config: Readonly<AllianceConfig>;
   readonly log: Logger;
   readonly connectOptions?: Partial<ConnectionOptions>;
+  /** The bound on the first connection (connect.ts CONNECT_TIMEOUT_MS by default). */
+  readonly timeoutMs?: number;
 }
 
-export async function openBus({ servers, name, config, log, connectOptions }: OpenBusOptions): Promise<Bus> {
-  const nc = await connectBus({ servers, name, ...(connectOptions ? { options: connectOptions } : {}) }, log);
+export async function openBus({ servers, name, config, log, connectOptions, timeoutMs }: OpenBusOptions): Promise<Bus> {
+  const nc = await connectBus({ servers, name, ...(connectOptions ? { options: connectOptions } : {}), ...(timeoutMs ? { timeoutMs } : {}) }, log);
   const js = jetstream(nc, { timeout: 10_000 });
   // No API check at start: during a leader election it times out, and a service must be able to
   // start then; the first real request says whether JetStream is there.

@@ -1,6 +1,12 @@
 import { connect, errors, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 import { connectFailure } from "./connect-errors.js";
 import type { Logger } from "./logger.js";
+import { probeAny } from "./probe.js";
+
+/** How long a first connection may take before it fails with a stable code: never a hang. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+/** A NATS server greets at once: a port silent this long is not one. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 export type { NatsConnection };
 
@@ -10,16 +16,22 @@ export interface ConnectSettings {
   readonly name: string;
   /** Extra client options (credentials, TLS) from the caller's config. */
   readonly options?: Partial<ConnectionOptions>;
+  /** The bound on the first connection (default CONNECT_TIMEOUT_MS); reconnects after it are unbounded. */
+  readonly timeoutMs?: number;
 }
 
 /**
  * Connects and keeps reconnecting forever (with jitter, so that a fleet of services does not
  * stampede a restarted server). Every state change is logged.
  */
-export async function connectBus({ servers, name, options }: ConnectSettings, log: Logger): Promise<NatsConnection> {
+export async function connectBus({ servers, name, options, timeoutMs = CONNECT_TIMEOUT_MS }: ConnectSettings, log: Logger): Promise<NatsConnection> {
   let nc: NatsConnection;
+  // A port that accepts and never greets (an HTTP port) would leave the client's socket open
+  // after its timeout: check first that something speaks NATS there.
+  await probeAny(serverList(servers), Math.min(timeoutMs, PROBE_TIMEOUT_MS));
   try {
     nc = await connect({
+      timeout: timeoutMs,
       // Every node of a cluster, so that a client starting while one node is down reaches another.
       servers: serverList(servers),
       name,
@@ -60,7 +72,8 @@ async function watchStatus(nc: NatsConnection, log: Logger): Promise<void> {
       case "error":
         // A refused operation is this identity's permissions at work, not a broken connection.
         if (status.error instanceof errors.PermissionViolationError) {
-          log.warn({ operation: status.error.operation, subject: status.error.subject }, "the broker refused an operation: permissions violation");
+          // The refused operation fails with its own error; this is the connection's record of it.
+          log.info({ operation: status.error.operation, subject: status.error.subject }, "the broker refused an operation: permissions violation");
         } else {
           log.error({ status: status.type, err: status.error }, "NATS connection error");
         }

@@ -54,6 +54,18 @@ export const ErrorCode = {
   MessageHeld: "ERR_MESSAGE_HELD",
   /** A held message was let go because its subscriber is stopping; it will be redelivered. */
   SubscriberStopping: "ERR_SUBSCRIBER_STOPPING",
+  /** The stream a command needs does not exist: the administrator has not run `alliance streams`. */
+  NoStream: "ERR_NO_STREAM",
+  /** The server did not answer as a NATS server within the connect timeout (wrong port, a firewall, a stalled server). */
+  ConnectTimeout: "ERR_CONNECT_TIMEOUT",
+  /** A private key or key folder exists and `--force` was not given: keys are never overwritten silently. */
+  KeyExists: "ERR_KEY_EXISTS",
+  /** `--context NAME` or `connect({ context })` names a profile that was never saved (`alliance context add`). */
+  ContextUnknown: "ERR_CONTEXT_UNKNOWN",
+  /** A stream snapshot or restore failed (services/bus/admin/backup.ts). */
+  BackupFailed: "ERR_BACKUP_FAILED",
+  /** `alliance tail` rejected every message it saw (exit code 4). */
+  AllRejected: "ERR_ALL_REJECTED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,6 +1,6 @@
 import type { webcrypto } from "node:crypto";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
@@ -9,6 +9,7 @@ import { SECRETARIAT_CODE, type OriginCode } from "../../../schemas/protocol.js"
 import { generateEncryptionKey, toPublicEncJwk } from "./encryption.js";
 import { EncKeyring, saveEncKeyring } from "./keyring.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
+import { ensureKeyFolder } from "./key-folder.js";
 
 /** What a publisher signs with. `key` never reaches a log: only `kid` is ever printed. */
 export interface Signer {
@@ -45,13 +46,33 @@ export function encKeyringFile(outDir: string, origin: string): string {
  * encryption keyring, mode 0600) for each member, and `directory.json` (public JWKS of both).
  * The secretariat gets no encryption key (v1.1 §1b.1: it reads nothing sealed unless addressed).
  */
-export async function initKeys(outDir: string, origins: readonly OriginCode[]): Promise<Jwks> {
-  mkdirSync(outDir, { recursive: true, mode: 0o700 });
+export interface InitKeysOptions {
+  /** Replace existing private keys and directory.json: every message signed with the old keys becomes `unknown-key`. */
+  readonly force?: boolean;
+}
+
+/**
+ * A key pair per origin in `outDir` (`<code>.jwk`, 0600) and the public `directory.json`. Existing
+ * keys are never replaced without `force`: ERR_KEY_EXISTS names them. The folder gets a
+ * `.gitignore` holding `*`.
+ */
+export async function initKeys(outDir: string, origins: readonly OriginCode[], options: InitKeysOptions = {}): Promise<Jwks> {
+  const targets = [
+    ...origins.map((o) => join(outDir, `${o}.jwk`)),
+    ...origins.filter((o) => o !== SECRETARIAT_CODE).map((o) => encKeyringFile(outDir, o)),
+    join(outDir, DIRECTORY_FILE),
+  ];
+  const existing = targets.filter((f) => existsSync(f));
+  if (existing.length > 0 && !options.force) {
+    throw new AllianceError(ErrorCode.KeyExists, `${existing.join(", ")} already exist: replacing them would make every message signed with them unverifiable (unknown-key); keep them, choose another --out, or pass --force to replace them`);
+  }
+  ensureKeyFolder(outDir);
   const keys: DirectoryJwk[] = [];
   for (const origin of origins) {
     const jwk = await generateMemberKey(origin);
     const file = join(outDir, `${origin}.jwk`);
-    writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+    // "wx" unless forced: a key that appeared meanwhile is never overwritten.
+    writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600, flag: options.force ? "w" : "wx" });
     chmodSync(file, 0o600); // an existing file keeps its old mode through writeFileSync
     keys.push(toPublicJwk(jwk));
   }
@@ -62,7 +83,7 @@ export async function initKeys(outDir: string, origins: readonly OriginCode[]): 
     keys.push(toPublicEncJwk(enc));
   }
   const directory: Jwks = { keys };
-  writeFileSync(join(outDir, DIRECTORY_FILE), `${JSON.stringify(directory, null, 2)}\n`);
+  writeFileSync(join(outDir, DIRECTORY_FILE), `${JSON.stringify(directory, null, 2)}\n`, { flag: options.force ? "w" : "wx" });
   return directory;
 }
 

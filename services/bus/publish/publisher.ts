@@ -1,3 +1,4 @@
+import { isNoResponders, NO_STREAM_HINT } from "../core/failures.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
@@ -55,7 +56,11 @@ export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, 
         ack = await js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
       } catch (err) {
         if (!isTransient(err)) throw new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
-        if (Date.now() >= deadline) throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms`, { cause: err });
+        if (Date.now() >= deadline) {
+          // No responders for the whole deadline: most often no stream captures the subject.
+          const hint = isNoResponders(err) ? `; nothing answered on ${message.subject}: if its stream does not exist, ${NO_STREAM_HINT}` : "";
+          throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms${hint}`, { cause: err });
+        }
         log.warn({ id: message.id, attempt, err: (err as Error).message }, "publish not acknowledged, retrying with the same id");
         await sleep(Math.min(250 * 2 ** (attempt - 1), 2_000) * (0.5 + Math.random() / 2));
         continue;

@@ -2,12 +2,11 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { Channel, Evaluation, EventRef, GovernanceKind, Handling, Lang, OriginCode, PriorityKind, Tlp } from "../../../schemas/protocol.js";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
-import { loadSigner } from "../../bus/keys/keys.js";
-import { createPublisher } from "../../bus/publish/publisher.js";
+import { streamForChannel } from "../../bus/wire/subjects.js";
 import type { CliContext } from "../context.js";
 import { listOption, parseOption, readJsonInput } from "../input.js";
-import { sealingDirectories } from "../directories.js";
 import { defaultDirectoryPath } from "../env.js";
+import { knownMembers } from "../members.js";
 
 interface PublishOptions {
   data: string; key?: string; tlp: string; lang?: string; expires?: string; recipients?: string; json?: boolean;
@@ -21,7 +20,7 @@ export function registerPublish(program: Command, ctx: CliContext): void {
     .argument("<channel>", `one of ${Channel.options.join(", ")}`)
     .argument("<kind>", `${PriorityKind.options.join(", ")} (or a governance event on secretariat)`)
     .requiredOption("--data <file>", "the event's data as JSON: a file, or - for standard input")
-    .option("--key <file>", "private JWK to sign with (default: $ALLIANCE_KEY)")
+    .option("--key <file>", "private JWK to sign with (default: the context's, or $ALLIANCE_KEY)")
     .option("--tlp <label>", `TLP 2.0 label: ${Tlp.options.join(", ")}`, "AMBER")
     .option("--lang <code>", `language of the content: ${Lang.options.join(", ")} (default: the member's)`)
     .option("--expires <time>", "RFC 3339 time after which subscribers refuse it")
@@ -33,25 +32,32 @@ export function registerPublish(program: Command, ctx: CliContext): void {
     .option("--derived-from <ref>", "<origin>:<id> of the event this one passes on")
     .option("--directory <file>", "the founding public key directory, for recipients' encryption keys (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .option("--json", "print the receipt as JSON")
+    .addHelpText("after", "\nExamples:\n  alliance publish crime bulletin --data bulletin.json --key keys/fr.jwk --tlp AMBER\n  echo '{...}' | ALLIANCE_KEY=keys/fr.jwk alliance publish border alert --data - --recipients es,it")
     .action(async (channelArg: string, kindArg: string, opts: PublishOptions) => {
       const channel = parseOption(Channel, channelArg, "<channel>");
       const kind = parseOption(channel === "secretariat" ? GovernanceKind : PriorityKind, kindArg, "<kind>");
       const tlp = parseOption(Tlp, opts.tlp, "--tlp");
       const expires = opts.expires === undefined ? undefined : parseOption(z.iso.datetime({ offset: true }), opts.expires, "--expires");
-      const recipients = listOption(OriginCode, opts.recipients, "--recipients");
-      if (recipients && opts.group) throw new AllianceError(ErrorCode.UsageInvalid, "--recipients and --group: one or the other");
+      if (opts.recipients && opts.group) throw new AllianceError(ErrorCode.UsageInvalid, "--recipients and --group: one or the other");
       const group = opts.group === undefined ? undefined : parseOption(z.uuid(), opts.group, "--group");
       const handling = opts.handling === undefined ? undefined : parseOption(Handling, opts.handling, "--handling");
       const evaluation = opts.evaluation === undefined ? undefined : parseOption(Evaluation, opts.evaluation, "--evaluation");
       const derivedfrom = opts.derivedFrom === undefined ? undefined : parseOption(EventRef, opts.derivedFrom, "--derived-from");
-      const keyPath = opts.key ?? ctx.env.ALLIANCE_KEY;
-      if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE or set ALLIANCE_KEY");
-      const data = readJsonInput(opts.data);
-      const signer = await loadSigner(keyPath);
       const config = ctx.config();
+      const recipients = opts.recipients === undefined ? undefined : knownMembers(listOption(OriginCode, opts.recipients, "--recipients")!, config, "--recipients");
+      const keyPath = ctx.signingKey(opts.key);
+      if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE, set ALLIANCE_KEY, or use a context with one");
+      const data = readJsonInput(opts.data);
+      const [{ loadSigner }, { createPublisher }, { checkStreamExists }, { sealingDirectories }] = await Promise.all([
+        import("../../bus/keys/keys.js"), import("../../bus/publish/publisher.js"), import("../streams-check.js"), import("../directories.js"),
+      ]);
+      const signer = await loadSigner(keyPath);
       const lang = opts.lang !== undefined ? parseOption(Lang, opts.lang, "--lang") : (config.members.find((m) => m.code === signer.origin)?.lang ?? "en");
 
       const receipt = await ctx.withBus(`alliance-cli-${signer.origin}`, async (bus) => {
+        // Without its stream a publish gets no answer and would retry for 30 s as if JetStream
+        // were electing a leader: ask first, where this identity may.
+        await checkStreamExists(bus, streamForChannel(channel));
         const sealing = recipients || group ? await sealingDirectories(bus, config, opts.directory ?? defaultDirectoryPath(ctx.env), ctx.log) : undefined;
         try {
           return await createPublisher({ js: bus.js, signer, bounds: config.bounds, log: ctx.log, ...(sealing ? { sealing } : {}) }).publish({

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { listQuarantine } from "../../bus/admin/quarantine-report.js";
 import { ALL_REASONS, type Reason } from "../../bus/wire/reasons.js";
 import { StreamName } from "../../bus/wire/subjects.js";
 import type { CliContext } from "../context.js";
@@ -19,7 +18,8 @@ export function registerQuarantine(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean; reason?: string; writer?: string }) => {
       const reason = opts.reason === undefined ? undefined : parseOption(z.enum(ALL_REASONS as [Reason, ...Reason[]]), opts.reason, "--reason");
       const writer = opts.writer === undefined ? undefined : parseOption(WriterCode, opts.writer, "--writer");
-      const readers = ctx.readerNames(StreamName.quarantine);
+      const { listQuarantine } = await import("../../bus/admin/quarantine-report.js");
+      const readers = await ctx.readerNames(StreamName.quarantine);
       const selector = { ...(reason ? { reason } : {}), ...(writer ? { writer } : {}) };
       const entries = await ctx.withBus("alliance-cli", (bus) => listQuarantine(bus.js, bus.jsm, selector, readers));
       for (const e of entries) {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -7,9 +7,6 @@ import { EventId } from "../../../schemas/data/common.js";
 import { EncPublicJwk, PublicJwk } from "../../../schemas/keys.js";
 import { Kid, Lang, MemberCode, PriorityChannel } from "../../../schemas/protocol.js";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
-import { generateMemberKey, toPublicJwk } from "../../bus/keys/keys.js";
-import { readViews } from "../../secretariat/views.js";
-import { sha256Hex } from "../../secretariat/state/helpers.js";
 import type { CliContext } from "../context.js";
 import { parseOption, readJsonInput } from "../input.js";
 import { actionSigner, publishAction, type KeyOption } from "./secretariat-publish.js";
@@ -23,8 +20,10 @@ function readPublicJwk(file: string, option: string): PublicJwk {
   return parseOption(PublicJwk, raw, option);
 }
 
+/** Writes a new private key; an existing file is never replaced (ERR_KEY_EXISTS). */
 function writePrivateKey(file: string, jwk: object): void {
-  writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+  if (existsSync(file)) throw new AllianceError(ErrorCode.KeyExists, `${file} already exists: choose another file for the new private key`);
+  writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600, flag: "wx" });
 }
 
 /** A public encryption JWK from a file (v1.1 §1b.1); a private one is refused likewise. */
@@ -33,6 +32,10 @@ function readPublicEncJwk(file: string, option: string): EncPublicJwk {
   if (raw && typeof raw === "object" && "d" in raw) throw new AllianceError(ErrorCode.InputInvalid, `${option}: ${file} holds a private key; give its public half`);
   return parseOption(EncPublicJwk, raw, option);
 }
+
+const keys = () => import("../../bus/keys/keys.js");
+const views = () => import("../../secretariat/views.js");
+const helpers = () => import("../../secretariat/state/helpers.js");
 
 /** The secretariat's actions: signed with the `sec` key. */
 export function registerSecretariatOffice(sec: Command, ctx: CliContext): void {
@@ -120,6 +123,7 @@ export function registerSecretariatOffice(sec: Command, ctx: CliContext): void {
         title[lang] = first.trim();
         texts[lang] = rest.join("\n").trim();
       }
+      const { sha256Hex } = await helpers();
       const sha256 = Object.fromEntries(Object.entries(texts).map(([lang, text]) => [lang, sha256Hex(text)]));
       await publishAction(ctx, o, "secretariat", "declaration-published", { title, texts, sha256, meeting, deadline: signingDeadline(meeting.date) });
     });
@@ -133,11 +137,15 @@ export function registerMemberActions(sec: Command, ctx: CliContext): void {
     .option("--on <kind>", `${MatterKind.options.join(", ")} (default: looked up in the secretariat's views)`)
     .option("--comment <text>", "a comment")
     .action(async (matter: string, vote: string, o: KeyOption & { on?: string; comment?: string }) => {
+      // Every argument is checked before anything is looked up: a bad vote is named as such.
       const id = parseOption(EventId, matter, "<matter>");
-      const on = o.on ?? (await ctx.withBus("alliance-cli", (bus) => readViews(bus.js)))?.matters[id]?.kind;
+      const choice = parseOption(VoteChoice, vote, "<vote>");
+      const given = o.on === undefined ? undefined : parseOption(MatterKind, o.on, "--on");
+      const { readViews } = await views();
+      const on = given ?? (await ctx.withBus("alliance-cli", (bus) => readViews(bus.js)))?.matters[id]?.kind;
       if (!on) throw new AllianceError(ErrorCode.UsageInvalid, `--on: matter ${id} is not in the secretariat's views; say what it is with --on`);
       await publishAction(ctx, o, "member", "vote-cast", {
-        on: parseOption(MatterKind, on, "--on"), matter: id, vote: parseOption(VoteChoice, vote, "<vote>"), ...(o.comment ? { comment: o.comment } : {}),
+        on: parseOption(MatterKind, on, "--on"), matter: id, vote: choice, ...(o.comment ? { comment: o.comment } : {}),
       });
     });
 
@@ -151,6 +159,8 @@ export function registerMemberActions(sec: Command, ctx: CliContext): void {
     .requiredOption("--out <file>", "where to write the new private JWK (mode 0600)")
     .action(async (o: KeyOption & { out: string }) => {
       const signer = await actionSigner(ctx, o, "either", "key-rotated");
+      if (existsSync(o.out)) throw new AllianceError(ErrorCode.KeyExists, `${o.out} already exists: choose another file for the new private key`);
+      const { generateMemberKey, toPublicJwk } = await keys();
       const next = await generateMemberKey(signer.origin);
       writePrivateKey(o.out, next);
       await publishAction(ctx, o, "either", "key-rotated", { next: toPublicJwk(next) }, signer);
@@ -162,6 +172,8 @@ export function registerMemberActions(sec: Command, ctx: CliContext): void {
     .option("--next-out <file>", "make a replacement key, write its private JWK here (mode 0600), and name it")
     .action(async (kid: string, o: KeyOption & { reason: string; nextOut?: string }) => {
       const signer = await actionSigner(ctx, o, "either", "key-revoked");
+      if (o.nextOut && existsSync(o.nextOut)) throw new AllianceError(ErrorCode.KeyExists, `${o.nextOut} already exists: choose another file for the new private key`);
+      const { generateMemberKey, toPublicJwk } = await keys();
       const next = o.nextOut ? await generateMemberKey(signer.origin) : undefined;
       if (next && o.nextOut) writePrivateKey(o.nextOut, next);
       await publishAction(ctx, o, "either", "key-revoked", { kid: parseOption(Kid, kid, "<kid>"), reason: o.reason, ...(next ? { next: toPublicJwk(next) } : {}) }, signer);
@@ -193,9 +205,10 @@ export function registerMemberActions(sec: Command, ctx: CliContext): void {
     .requiredOption("--title <title>", "the minister's title")
     .action(async (declaration: string | undefined, o: KeyOption & { lang: string; name: string; title: string }) => {
       const lang = parseOption(Lang, o.lang, "--lang");
-      const views = await ctx.withBus("alliance-cli", (bus) => readViews(bus.js));
-      const all = Object.values(views?.declarations ?? {}).sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
-      const chosen = declaration ? views?.declarations[declaration] : all.at(-1);
+      const [{ readViews }, { sha256Hex }] = await Promise.all([views(), helpers()]);
+      const views_ = await ctx.withBus("alliance-cli", (bus) => readViews(bus.js));
+      const all = Object.values(views_?.declarations ?? {}).sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+      const chosen = declaration ? views_?.declarations[declaration] : all.at(-1);
       if (!chosen) throw new AllianceError(ErrorCode.UsageInvalid, `[declaration]: ${declaration ?? "no declaration"} is not in the secretariat's views`);
       const sha256 = sha256Hex(chosen.texts[lang]);
       if (sha256 !== chosen.sha256[lang]) throw new AllianceError(ErrorCode.InputInvalid, `the published ${lang} text does not hash to its published SHA-256: not signing`);

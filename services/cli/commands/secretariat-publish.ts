@@ -1,7 +1,6 @@
 import { SECRETARIAT_CODE } from "../../../schemas/protocol.js";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
-import { loadSigner, type Signer } from "../../bus/keys/keys.js";
-import { createPublisher } from "../../bus/publish/publisher.js";
+import type { Signer } from "../../bus/keys/keys.js";
 import type { CliContext } from "../context.js";
 
 /** Who signs a governance action: the secretariat's key, a member's, or either. */
@@ -11,8 +10,9 @@ export interface KeyOption { key?: string; json?: boolean }
 
 /** The signing key of a command: --key, else $ALLIANCE_KEY; checked against who may sign. */
 export async function actionSigner(ctx: CliContext, opts: KeyOption, who: Signatory, what: string): Promise<Signer> {
-  const keyPath = opts.key ?? ctx.env.ALLIANCE_KEY;
-  if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE or set ALLIANCE_KEY");
+  const keyPath = ctx.signingKey(opts.key);
+  if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE, set ALLIANCE_KEY, or use a context with one");
+  const { loadSigner } = await import("../../bus/keys/keys.js");
   const signer = await loadSigner(keyPath);
   if (who === "secretariat" && signer.origin !== SECRETARIAT_CODE) {
     throw new AllianceError(ErrorCode.UsageInvalid, `--key: ${what} is the secretariat's to sign; ${keyPath} is ${signer.kid}`);
@@ -32,6 +32,7 @@ export async function publishAction(ctx: CliContext, opts: KeyOption, who: Signa
   const by = signer ?? (await actionSigner(ctx, opts, who, kind));
   const config = ctx.config();
   const lang = config.members.find((m) => m.code === by.origin)?.lang ?? "en";
+  const { createPublisher } = await import("../../bus/publish/publisher.js");
   const receipt = await ctx.withBus(`alliance-cli-${by.origin}`, (bus) =>
     createPublisher({ js: bus.js, signer: by, bounds: config.bounds, log: ctx.log }).publish({ channel: "secretariat", kind, data, tlp: "GREEN", lang }),
   );

@@ -1,17 +1,10 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
-import { loadJwks } from "../../bus/keys/keys.js";
 import { StreamName } from "../../bus/wire/subjects.js";
-import { runSecretariatProcess } from "../../secretariat/main.js";
-import { rebuildFromStream } from "../../secretariat/rebuild.js";
-import { dueDecisions } from "../../secretariat/state/decisions.js";
-import { sameJson } from "../../secretariat/state/helpers.js";
+import type { Jwks } from "../../../schemas/keys.js";
 import type { GovState } from "../../secretariat/state/types.js";
-import { readViews } from "../../secretariat/views.js";
-import { clientConnectOptions } from "../../identity/connect-options.js";
 import type { CliContext } from "../context.js";
-import { defaultDirectoryPath } from "../env.js";
 import { DurableName, parseOption } from "../input.js";
 import { registerMemberActions, registerSecretariatOffice } from "./secretariat-actions.js";
 import { viewLines, VIEWS, type ViewName } from "./secretariat-show.js";
@@ -28,18 +21,20 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
     .option("--key <file>", "the secretariat's private JWK (default: $ALLIANCE_KEY or .data/keys/sec.jwk)")
     .option("--directory <file>", "the founding directory, the trust anchor (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .option("--durable <name>", "its durable consumer (default: secretariat)")
+    .addHelpText("after", "\nExamples:\n  NATS_CREDS=creds/sec.nk alliance gov run --key keys/sec.jwk --directory keys/directory.json")
     .action(async (o: { key?: string; directory?: string; durable?: string }) => {
-      const env = ctx.env;
+      const [{ runSecretariatProcess }, { clientConnectOptions }] = await Promise.all([import("../../secretariat/main.js"), import("../../bus/core/connect-options.js")]);
+      const s = ctx.settings();
       await runSecretariatProcess({
         config: ctx.config(), log: ctx.log, servers: ctx.server(),
-        keyFile: o.key ?? env.ALLIANCE_KEY ?? ".data/keys/sec.jwk",
-        directoryFile: o.directory ?? defaultDirectoryPath(env),
+        keyFile: ctx.signingKey(o.key) ?? ".data/keys/sec.jwk",
+        directoryFile: ctx.directory(o.directory),
         ...(o.durable ? { durable: parseOption(DurableName, o.durable, "--durable") } : {}),
         connectOptions: clientConnectOptions({
-          ...(env.NATS_CREDS ? { credsFile: env.NATS_CREDS } : {}),
-          ...(env.NATS_CA ? { caFile: env.NATS_CA } : {}),
-          ...(env.NATS_CERT ? { certFile: env.NATS_CERT } : {}),
-          ...(env.NATS_KEY ? { keyFile: env.NATS_KEY } : {}),
+          ...(s.creds ? { credsFile: s.creds } : {}),
+          ...(s.ca ? { caFile: s.ca } : {}),
+          ...(s.cert ? { certFile: s.cert } : {}),
+          ...(s.key ? { keyFile: s.key } : {}),
         }),
       });
     });
@@ -51,8 +46,10 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
     .description("print one of the secretariat's views, as the KV buckets hold them")
     .argument("<view>", VIEWS.join(", "))
     .option("--json", "the view as one JSON object")
+    .addHelpText("after", "\nExamples:\n  NATS_CREDS=creds/sec.nk alliance gov show members\n  alliance gov show matters --json")
     .action(async (viewArg: string, o: { json?: boolean }) => {
       const view = parseOption(z.enum(VIEWS), viewArg, "<view>");
+      const { readViews } = await import("../../secretariat/views.js");
       const state = await ctx.withBus("alliance-cli", (bus) => readViews(bus.js));
       if (!state) throw new AllianceError(ErrorCode.UsageInvalid, "the secretariat has not run on this server: no views yet");
       if (o.json) process.stdout.write(`${JSON.stringify(jsonView(state, view))}\n`);
@@ -64,11 +61,16 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
     .option("--directory <file>", "the founding directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .option("--all", "print every message, not only decisions, refusals and rejections")
     .option("--json", "one JSON object a line")
+    .addHelpText("after", "\nExamples:\n  NATS_CREDS=creds/sec.nk alliance gov audit --directory keys/directory.json")
     .action(async (o: { directory?: string; all?: boolean; json?: boolean }) => {
-      const founding = loadJwks(o.directory ?? defaultDirectoryPath(ctx.env));
+      const [{ loadJwks }, { rebuildFromStream }, { readViews }, { dueDecisions }] = await Promise.all([
+        import("../../bus/keys/keys.js"), import("../../secretariat/rebuild.js"), import("../../secretariat/views.js"), import("../../secretariat/state/decisions.js"),
+      ]);
+      const directoryFile = ctx.directory(o.directory);
+      const founding = loadJwks(directoryFile);
       const config = ctx.config();
       const { replay, views } = await ctx.withBus("alliance-audit", async (bus) => {
-        const readers = ctx.readerNames(StreamName.secretariat);
+        const readers = await ctx.readerNames(StreamName.secretariat);
         const replayed = await rebuildFromStream(bus, {
           config, founding, ...(readers ? { readerNames: readers } : {}),
           onFolded: (folded) => {
@@ -86,8 +88,11 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
         });
         return { replay: replayed, views: await readViews(bus.js) };
       });
+      // A founding directory other than the secretariat's would make every view "differ": say that instead.
+      if (views) checkSameFounding(founding, views, directoryFile);
       const owed = dueDecisions(replay, new Date().toISOString());
-      const differing = views ? differences(replay, views) : ["(no views: the secretariat has not run)"];
+      const { sameJson } = await import("../../secretariat/state/helpers.js");
+      const differing = views ? differences(replay, views, sameJson) : ["(no views: the secretariat has not run)"];
       const summary = { lastSeq: replay.lastSeq, members: Object.values(replay.members).filter((m) => m.status === "active").length, decisionsOwed: owed.length, viewsMatch: differing.length === 0, differing };
       process.stdout.write(o.json ? `${JSON.stringify({ summary })}\n` : `replayed ${replay.lastSeq} message(s); ${summary.members} active member(s); ${owed.length} decision(s) owed by the secretariat; views ${differing.length === 0 ? "identical to the replay" : `differ: ${differing.join(", ")}`}\n`);
       if (differing.length > 0) throw new AllianceError(ErrorCode.AuditMismatch, `the secretariat's views differ from the replay of the stream: ${differing.join(", ")}`);
@@ -99,8 +104,22 @@ function jsonView(state: GovState, view: ViewName): unknown {
   return state[view];
 }
 
+/**
+ * The founding keys the views hold (those without `validFrom`) must be the directory's: otherwise
+ * the audit replays another alliance's trust anchor, and ERR_DIRECTORY_INVALID says so.
+ */
+function checkSameFounding(founding: Jwks, views: GovState, file: string): void {
+  const inViews = new Set(Object.values(views.keys).flatMap((ring) => ring.keys.filter((k) => !k.validFrom).map((k) => k.kid)));
+  const inFile = new Set(founding.keys.filter((k) => (k as { use?: string }).use !== "enc").map((k) => k.kid));
+  const missing = [...inViews].filter((kid) => !inFile.has(kid));
+  const extra = [...inFile].filter((kid) => !inViews.has(kid));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new AllianceError(ErrorCode.DirectoryInvalid, `${file} is not the founding directory the secretariat folds over: ${missing.length ? `it lacks ${missing.join(", ")}` : ""}${missing.length && extra.length ? "; " : ""}${extra.length ? `it has ${extra.join(", ")}, which the views do not` : ""}. Pass the alliance's founding directory.json with --directory or ALLIANCE_DIRECTORY`);
+  }
+}
+
 /** Which entries of the views differ from the replay (`collection/key`). */
-function differences(replay: GovState, views: GovState): string[] {
+function differences(replay: GovState, views: GovState, sameJson: (a: unknown, b: unknown) => boolean): string[] {
   const out: string[] = [];
   if (replay.lastSeq !== views.lastSeq) out.push(`lastSeq ${views.lastSeq} (replay ${replay.lastSeq})`);
   if (!sameJson(replay.model, views.model)) out.push("model");

@@ -1,9 +1,6 @@
 import type { Command } from "commander";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
-import { renderStatusTable } from "../../monitor/table.js";
-import { createMonitor } from "../../monitor/service.js";
-import { Level } from "../../monitor/types.js";
 import type { Status } from "../../monitor/view.js";
 import type { CliContext } from "../context.js";
 import { parseOption, Seconds } from "../input.js";
@@ -21,7 +18,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option("--watch", "sample again every --interval seconds until interrupted")
     .option("--interval <seconds>", "seconds between samples with --watch (default: config monitor.collectIntervalSeconds)")
     .option("--no-color", "no colours, even on a terminal")
+    .addHelpText("after", "\nExit status: 0, 3 (ERR_HEALTH_CRITICAL) when a rule is critical.\n\nExamples:\n  NATS_CREDS=creds/monitor.nk alliance status\n  alliance status --json | jq .overall\n  alliance status --watch --interval 5")
     .action(async (opts: StatusOptions) => {
+      const [{ renderStatusTable }, { createMonitor }, { Level }] = await Promise.all([import("../../monitor/table.js"), import("../../monitor/service.js"), import("../../monitor/types.js")]);
       const config = ctx.config();
       const intervalMs = (opts.interval === undefined ? config.monitor.collectIntervalSeconds : parseOption(Seconds, opts.interval, "--interval")) * 1000;
       const colour = opts.color !== false && Boolean(process.stdout.isTTY);

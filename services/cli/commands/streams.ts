@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { provisionStreams } from "../../bus/admin/streams.js";
-import { provisionAccess } from "../../identity/provision.js";
 import type { CliContext } from "../context.js";
 
 export function registerStreams(program: Command, ctx: CliContext): void {
@@ -8,7 +6,9 @@ export function registerStreams(program: Command, ctx: CliContext): void {
     .command("streams")
     .description("provision the alliance's streams, the processed-id bucket and the consumers declared in config access.consumers (idempotent; run as the administrator), then print each stream's state")
     .option("--json", "one JSON object per stream")
+    .addHelpText("after", "\nExamples:\n  NATS_CREDS=creds/admin.nk alliance streams\n  alliance streams --json | head -1")
     .action(async (opts: { json?: boolean }) => {
+      const [{ provisionStreams }, { provisionAccess }] = await Promise.all([import("../../bus/admin/streams.js"), import("../../identity/provision.js")]);
       await ctx.withBus("alliance-cli", async (bus) => {
         const outcomes = await provisionStreams(bus.jsm, bus.config.bounds, ctx.log);
         // The processed-id bucket and the consumers declared in config.access: the administrator's

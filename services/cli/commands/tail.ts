@@ -1,18 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { Channel, PriorityChannel } from "../../../schemas/protocol.js";
-import { StaticKeyDirectory } from "../../bus/keys/directory.js";
-import { loadJwks } from "../../bus/keys/keys.js";
-import { createLiveDirectory } from "../../secretariat/live-directory.js";
-import { memoryProcessedRecord, openProcessedRecord } from "../../bus/consume/idempotency.js";
-import { createQuarantineWriter } from "../../bus/consume/quarantine.js";
-import { LOCAL_WRITER, subscribe, type Subscription } from "../../bus/consume/subscriber.js";
+import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
+import type { Subscription } from "../../bus/consume/subscriber.js";
 import { streamForChannel } from "../../bus/wire/subjects.js";
-import { createVerifier } from "../../bus/wire/verify.js";
-import { withUnseal } from "../../bus/consume/unseal.js";
-import { loadEncKeyring } from "../../bus/keys/keyring.js";
 import type { CliContext } from "../context.js";
-import { defaultDirectoryPath } from "../env.js";
 import { DurableName, parseOption, Seconds } from "../input.js";
 import { formatEventLine } from "../format.js";
 
@@ -30,15 +22,22 @@ export function registerTail(program: Command, ctx: CliContext): void {
     .option("--directory <file>", "the founding public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .option("--enc-key <file>", "this member's encryption keyring (default: $ALLIANCE_ENC_KEY): sealed events addressed to it are decrypted; without it they are skipped")
     .option("--static-directory", "verify with the founding directory alone, not the live one the secretariat stream maintains")
+    .addHelpText("after", "\nExit status: 0, or 4 (ERR_ALL_REJECTED) when it saw messages and rejected every one of them.\n\nExamples:\n  alliance tail crime --from-start --idle-exit 5\n  alliance tail all --json --durable fr-desk\n  ALLIANCE_DIRECTORY=keys/directory.json alliance tail border --static-directory")
     .action(async (channelArg: string, opts: TailOptions) => {
+      const [{ StaticKeyDirectory }, { loadJwks }, { createLiveDirectory }, { memoryProcessedRecord, openProcessedRecord }, { subscribe, LOCAL_WRITER }, { createVerifier }, { createQuarantineWriter }, { withUnseal }, { loadEncKeyring }] = await Promise.all([
+        import("../../bus/keys/directory.js"), import("../../bus/keys/keys.js"), import("../../secretariat/live-directory.js"),
+        import("../../bus/consume/idempotency.js"), import("../../bus/consume/subscriber.js"), import("../../bus/wire/verify.js"),
+        import("../../bus/consume/quarantine.js"), import("../../bus/consume/unseal.js"), import("../../bus/keys/keyring.js"),
+      ]);
       const channels = channelArg === "all" ? [...PriorityChannel.options, "secretariat" as const] : [parseOption(Channel, channelArg, "<channel>")];
       const durable = opts.durable === undefined ? undefined : parseOption(DurableName, opts.durable, "--durable");
       const idleExitMs = opts.idleExit === undefined ? undefined : parseOption(Seconds, opts.idleExit, "--idle-exit") * 1000;
       const config = ctx.config();
-      const directoryFile = opts.directory ?? defaultDirectoryPath(ctx.env);
+      const directoryFile = ctx.directory(opts.directory);
       let lastActivity = Date.now();
       const encKeyFile = opts.encKey ?? ctx.env.ALLIANCE_ENC_KEY;
       const keyring = encKeyFile ? loadEncKeyring(encKeyFile) : undefined;
+      let accepted = 0, rejected = 0;
 
       await ctx.withBus("alliance-tail", async (bus) => {
         // The live directory (docs/secretariat.md): the founding keys plus every signed admission,
@@ -61,19 +60,21 @@ export function registerTail(program: Command, ctx: CliContext): void {
             js: bus.js, jsm: bus.jsm, verify, log: ctx.log, ...(keyring ? { member: keyring.member } : {}),
             consumer: {
               stream: streamForChannel(channel), startFrom: opts.fromStart ? "all" : "new", settings: config.subscriber,
-              ...(durable ? { durable } : withReaderNames(ctx.readerNames(streamForChannel(channel)))),
+              ...(durable ? { durable } : withReaderNames(await ctx.readerNames(streamForChannel(channel)))),
             },
             processed: (name) => (durable ? openProcessedRecord(bus.js, name, config.bounds) : Promise.resolve(memoryProcessedRecord())),
             // Copies are written as the identity NATS_CREDS names, keyed by its seed (docs/protocol.md §7).
             quarantine,
             handler: async (event, meta) => {
               lastActivity = Date.now();
+              accepted++;
               process.stdout.write(opts.json
                 ? `${JSON.stringify({ stream: meta.stream, seq: meta.seq, subject: meta.subject, event, ...(meta.sealed ? { sealed: meta.sealed } : {}) })}\n`
                 : `${formatEventLine(event, meta)}\n`);
             },
             onRejected: (r) => {
               lastActivity = Date.now();
+              rejected++;
               process.stderr.write(`rejected ${r.stream}#${r.seq} ${r.subject}: ${r.reason} (${r.detail})\n`);
             },
           }));
@@ -82,6 +83,8 @@ export function registerTail(program: Command, ctx: CliContext): void {
         await Promise.all(subscriptions.map((s) => s.stop()));
         await live?.close();
       });
+      // A tail that refused everything it saw is not a success for scripts (exit 4).
+      if (rejected > 0 && accepted === 0) throw new AllianceError(ErrorCode.AllRejected, `rejected all ${rejected} message(s) it saw (see the reasons above; alliance quarantine)`);
     });
 }
 

@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { markedBlocks, runShellExample } from "../helpers/docs.js";
+import { startTestServer, type TestServer } from "../helpers/nats.js";
+
+// Documentation that is executed: every example block the README and the runbook mark with
+// `<!-- example: PATH -->` is the file PATH, byte for byte, and the tests run those files.
+
+const REPO = join(import.meta.dirname, "../..");
+const DOCUMENTS = ["README.md", "docs/operations.md"];
+
+describe("docs - the examples in the documents are the files the tests run", () => {
+  it.each(DOCUMENTS)("%s: every marked block equals its file", (doc) => {
+    const blocks = markedBlocks(readFileSync(join(REPO, doc), "utf8"));
+    expect(blocks.length, `${doc} marks its examples`).toBeGreaterThan(0);
+    for (const block of blocks) {
+      expect(existsSync(join(REPO, block.path)), block.path).toBe(true);
+      expect(block.text, `${doc}: the block marked ${block.path}`).toBe(readFileSync(join(REPO, block.path), "utf8"));
+    }
+  });
+
+  it("README: the SDK and CLI examples are marked", () => {
+    const paths = markedBlocks(readFileSync(join(REPO, "README.md"), "utf8")).map((b) => b.path);
+    expect(paths).toEqual(expect.arrayContaining(["examples/sdk/desk.ts", "examples/cli/first-steps.sh"]));
+  });
+});
+
+describe("docs - README's first steps, on a private server", () => {
+  let server: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    dir = mkdtempSync(join(tmpdir(), "alliance-readme-"));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("examples/cli/first-steps.sh runs top to bottom: keys, streams, publish, tail, quarantine", async () => {
+    const env = { PATH: process.env.PATH, HOME: dir, NATS_URL: server.url, ALLIANCE_HOME: join(dir, "home") };
+    const result = await runShellExample(join(REPO, "examples/cli/first-steps.sh"), dir, env);
+    expect(result.code, result.stderr).toBe(0);
+    const id = /id=([0-9a-f-]{36}) stream=ALLIANCE_CRIME/.exec(result.stdout)?.[1];
+    expect(id, result.stdout).toBeDefined();
+    // tail printed the bulletin it verified; quarantine found nothing forged.
+    expect(result.stdout).toContain("fr");
+    expect(result.stdout).toContain("0 quarantined message(s)");
+    expect(readFileSync(join(dir, "keys/.gitignore"), "utf8")).toContain("*");
+  });
+});
