@@ -223,9 +223,10 @@ describe("key material - through the CLI", () => {
     const shapes = malformedJwkTexts(signing).filter(([what]) => ["syntax error in the middle of d", "truncated in d", "d not base64url", "an array of the key", "x of another key"].includes(what));
     for (const [what, text] of shapes) {
       const file = write(`cli-${what.replaceAll(" ", "-")}.jwk`, text);
+      // A bad key file is bad input: exit 2 (README, services/cli/exit-codes.ts).
       const run = await runAlliance(["publish", "crime", "bulletin", "--data", "-", "--key", file], { env, input: "{}" });
       const output = run.stdout + run.stderr;
-      expect(run.code, what).toBe(1);
+      expect(run.code, what).toBe(2);
       expect(output, what).toContain(ErrorCode.KeyInvalid);
       expect(output, what).toContain(file);
       expect(output, what).not.toContain("unexpected error");

@@ -1,16 +1,14 @@
 import type { Command } from "commander";
 import { PriorityChannel } from "../../../schemas/protocol.js";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
-import { sealedKidsInStreams } from "../../bus/admin/sealed-kids.js";
-import { generateEncryptionKey, rotationDue, toPublicEncJwk } from "../../bus/keys/encryption.js";
-import { loadEncKeyring, saveEncKeyring } from "../../bus/keys/keyring.js";
-import { loadSigner } from "../../bus/keys/keys.js";
-import { createPublisher } from "../../bus/publish/publisher.js";
 import { streamForChannel } from "../../bus/wire/subjects.js";
-import { createLiveDirectory } from "../../secretariat/live-directory.js";
-import { loadJwks } from "../../bus/keys/keys.js";
 import type { CliContext } from "../context.js";
 import { defaultDirectoryPath } from "../env.js";
+
+// Loaded when a command runs, not for --help (services/cli/main.ts keeps start-up light).
+const encryption = () => import("../../bus/keys/encryption.js");
+const keyring = () => import("../../bus/keys/keyring.js");
+const keys_ = () => import("../../bus/keys/keys.js");
 
 interface EncOptions { key?: string; encKey?: string; directory?: string; dryRun?: boolean }
 
@@ -29,6 +27,9 @@ export function registerKeysEnc(program: Command, ctx: CliContext): void {
     .option("--key <file>", "private signing JWK (default: $ALLIANCE_KEY)")
     .option("--enc-key <file>", "the encryption keyring (default: $ALLIANCE_ENC_KEY)")
     .action(async (opts: EncOptions) => {
+      const [{ generateEncryptionKey, toPublicEncJwk }, { loadEncKeyring, saveEncKeyring }, { loadSigner }, { createPublisher }] = await Promise.all([
+        encryption(), keyring(), keys_(), import("../../bus/publish/publisher.js"),
+      ]);
       const keyPath = opts.key ?? ctx.env.ALLIANCE_KEY;
       if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE or set ALLIANCE_KEY");
       const signer = await loadSigner(keyPath);
@@ -50,6 +51,7 @@ export function registerKeysEnc(program: Command, ctx: CliContext): void {
     .option("--enc-key <file>", "the encryption keyring (default: $ALLIANCE_ENC_KEY)")
     .option("--dry-run", "say what would be destroyed, destroy nothing")
     .action(async (opts: EncOptions) => {
+      const [{ loadEncKeyring, saveEncKeyring }, { sealedKidsInStreams }] = await Promise.all([keyring(), import("../../bus/admin/sealed-kids.js")]);
       const file = keyringFile(opts);
       const ring = loadEncKeyring(file);
       const streams = PriorityChannel.options.map(streamForChannel);
@@ -65,6 +67,7 @@ export function registerKeysEnc(program: Command, ctx: CliContext): void {
     .description("each member's current encryption key from the live directory, and whether its rotation is due (config encryption.rotationDays)")
     .option("--directory <file>", "the founding public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .action(async (opts: EncOptions) => {
+      const [{ rotationDue }, { loadJwks }, { createLiveDirectory }] = await Promise.all([encryption(), keys_(), import("../../secretariat/live-directory.js")]);
       const config = ctx.config();
       await ctx.withBus("alliance-keys-status", async (bus) => {
         const live = await createLiveDirectory({ js: bus.js, jsm: bus.jsm, config, founding: loadJwks(opts.directory ?? defaultDirectoryPath(ctx.env)), log: ctx.log });
