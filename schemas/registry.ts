@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Envelope, type AllianceEvent } from "./envelope.js";
-import { priorityDataSchemas } from "./data/index.js";
+import { isDueConsistent, priorityDataSchemas, type Request } from "./data/index.js";
+import { ControlKind, DataContentType, parseEventType } from "./protocol.js";
 import { governanceDataSchemas } from "./governance/index.js";
 
 /**
@@ -38,7 +39,22 @@ export function parseEvent(body: unknown): ParseEventResult {
   if (!schema) return { success: false, error: `unknown type ${envelope.data.type}` };
   const data = schema.safeParse(envelope.data.data);
   if (!data.success) return { success: false, error: `data: ${z.prettifyError(data.error)}` };
-  return { success: true, event: { ...envelope.data, data: data.data } };
+  const event = { ...envelope.data, data: data.data };
+  const broken = crossFieldRule(event);
+  if (broken) return { success: false, error: broken };
+  return { success: true, event };
+}
+
+/**
+ * Rules between the envelope and its `data`, which neither schema sees alone. v1.1 §1b.4: a
+ * request's `due` is its signed `time` plus its `limitSeconds`, so that every member computes the
+ * same deadline. A sealed `data` is checked once opened (its plaintext is parsed the same way).
+ */
+function crossFieldRule(event: AllianceEvent): string | undefined {
+  if (event.datacontenttype !== DataContentType.Json || parseEventType(event.type)?.kind !== ControlKind.enum.request) return undefined;
+  const request = event.data as Request;
+  if (!isDueConsistent(event.time, request)) return `data.due: ${request.due} is not time ${event.time} + limitSeconds ${request.limitSeconds}`;
+  return undefined;
 }
 
 // The secretariat's governance types (schemas/governance) are part of the contract: registered
