@@ -6,3 +6,6 @@ export type { QuarantineEntry } from "./quarantine-report.js";
 export type { ReadStreamOptions } from "./read-stream.js";
 export { provisionStreams, desiredStreams, STREAM_MAX_MSG_BYTES } from "./streams.js";
 export type { ProvisionOutcome } from "./streams.js";
+export { eraseMessage, findQuarantineCopies, storedAt } from "./erase.js";
+export { openJsonView } from "./json-view.js";
+export type { JsonView } from "./json-view.js";

@@ -2,4 +2,5 @@ export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET } from "./
 export type { ProcessedRecord } from "./idempotency.js";
 export { quarantineMessage } from "./quarantine.js";
 export { subscribe } from "./subscriber.js";
+export { HandlerRejection } from "./rejection.js";
 export type { Handler, HandlerContext, Rejection, SubscribeDeps, Subscription } from "./subscriber.js";

@@ -35,6 +35,12 @@ export const ErrorCode = {
   AuditMismatch: "ERR_AUDIT_MISMATCH",
   /** `alliance status` found a critical health rule: scripts and cron branch on its exit code 3. */
   HealthCritical: "ERR_HEALTH_CRITICAL",
+  /** A handler found the message breaks a rule it alone can judge; the subscriber quarantines it (consume/rejection.ts). */
+  HandlerRejected: "ERR_HANDLER_REJECTED",
+  /** v1.1 §1b.3–§1b.4 policy refused at publish: a receipt for an event never received, a retract of someone else's event. */
+  PolicyViolation: "ERR_POLICY",
+  /** v1.1 §1b.3: passing on a RED, AMBER+STRICT or H2 original without the originator's consent naming every new recipient. */
+  ConsentMissing: "ERR_CONSENT_MISSING",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Bounds } from "../../../schemas/config.js";
 import type { AllianceEvent } from "../../../schemas/envelope.js";
-import { eventType, type Channel, type Lang, type OriginCode, type Tlp } from "../../../schemas/protocol.js";
+import { eventType, type Channel, type Handling, type Lang, type OriginCode, type Tlp } from "../../../schemas/protocol.js";
 import { parseEvent } from "../../../schemas/registry.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
 import { signDetachedNative } from "./jws.js";
@@ -17,6 +17,9 @@ export interface OutgoingEvent {
   readonly lang: Lang;
   readonly expires?: string;
   readonly recipients?: readonly OriginCode[];
+  /** v1.1 §1b.3: handling code, and the `<origin>:<id>` of the event this one passes on. */
+  readonly handling?: Handling;
+  readonly derivedfrom?: string;
   /** Set only to re-send a message under its original id; a new message gets a random UUID v4. */
   readonly id?: string;
   readonly time?: Date;
@@ -46,6 +49,8 @@ export async function signEvent(signer: Signer, input: OutgoingEvent, bounds: Pi
     lang: input.lang,
     ...(input.expires ? { expires: input.expires } : {}),
     ...(input.recipients ? { recipients: [...input.recipients] } : {}),
+    ...(input.handling ? { handling: input.handling } : {}),
+    ...(input.derivedfrom ? { derivedfrom: input.derivedfrom } : {}),
     data: input.data,
   };
   const parsed = parseEvent(envelope);
