@@ -11,6 +11,12 @@ import { registerSecretariat } from "./commands/secretariat.js";
 import { registerStatus } from "./commands/status.js";
 import { registerStreams } from "./commands/streams.js";
 import { registerTail } from "./commands/tail.js";
+import { registerRequest } from "./commands/request.js";
+import { registerRespond } from "./commands/respond.js";
+import { registerRequests } from "./commands/requests.js";
+import { registerReceipts } from "./commands/receipts.js";
+import { registerConsent } from "./commands/consent.js";
+import { registerRetract } from "./commands/retract.js";
 import { createCliContext } from "./context.js";
 import { readEnv } from "./env.js";
 
@@ -37,6 +43,12 @@ export async function main(argv: string[]): Promise<number> {
     registerPublish(program, ctx);
     registerTail(program, ctx);
     registerQuarantine(program, ctx);
+    registerRequest(program, ctx);
+    registerRespond(program, ctx);
+    registerRequests(program, ctx);
+    registerReceipts(program, ctx);
+    registerConsent(program, ctx);
+    registerRetract(program, ctx);
     registerSecretariat(program, ctx);
     registerStatus(program, ctx);
     registerMonitor(program, ctx);
