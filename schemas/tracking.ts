@@ -18,6 +18,8 @@ export const TrackingConfig = z.strictObject({
     .prefault({}),
   /** Send a `received` receipt once the handler of an event addressed to this member succeeds. */
   autoReceipts: z.boolean().default(true),
+  /** Seconds the recipients of a restricted event have to send a receipt before the monitor warns of it missing. */
+  receiptDeadlineSeconds: z.int().positive().max(30 * 86_400).default(3_600),
   /** Seconds the recipients of a retract have to answer `retracted-applied` before the originator is alerted. */
   recallDeadlineSeconds: z.int().positive().max(30 * 86_400).default(3_600),
   /** A request is a `warn` at this share of its time limit, `critical` when overdue. */

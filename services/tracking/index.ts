@@ -1,4 +1,5 @@
-export { createTracking, TRACKING_BUCKET } from "./service.js";
+export { createTracking } from "./service.js";
+export { TRACKING_BUCKET, trackingConsumerName } from "./bucket.js";
 export type { MemberViews, Tracking, TrackingDeps, TrackingStartOptions } from "./service.js";
 export { createTrackingClient } from "./client.js";
 export type { RequestInput, SentRequest, TrackingClient, TrackingClientDeps } from "./client.js";

@@ -10,14 +10,13 @@ import { subscribe, type Handler, type Rejection, type Subscription } from "../b
 import type { Publisher } from "../bus/publish/publisher.js";
 import type { Verifier } from "../bus/wire/verify.js";
 import { streamForChannel } from "../bus/wire/subjects.js";
+import { TRACKING_BUCKET, trackingConsumerName } from "./bucket.js";
 import { createTrackingClient, type TrackingClient } from "./client.js";
 import { policyViolation } from "./policy.js";
 import { applyTracked, emptyTracking, type TrackingState } from "./state.js";
 import { recallsView, receiptsView, requestsView, type RecallView, type ReceiptsView, type RequestView } from "./views.js";
 import { withTracking, type RetractHook } from "./wrap.js";
 
-/** The KV bucket of the members' tracking views: `<member>.requests`, `<member>.recalls`, `<member>.receipts`. */
-export const TRACKING_BUCKET = "ALLIANCE_TRACKING";
 
 export interface TrackingDeps {
   readonly bus: Pick<Bus, "js" | "jsm">;
@@ -37,8 +36,8 @@ export interface TrackingStartOptions {
   readonly handler: Handler;
   readonly onRetract?: RetractHook;
   readonly onRejected?: (rejection: Rejection) => void;
-  /** Durable consumer names are `<prefix>-<channel>`; default `<member>-tracking`. */
-  readonly durablePrefix?: string;
+  /** The durable consumer on each priority stream; default `<member>-tracking` (trackingConsumerName). */
+  readonly durable?: string;
 }
 
 export interface MemberViews {
@@ -114,7 +113,7 @@ export function createTracking(deps: TrackingDeps): Tracking {
       for (const channel of PriorityChannel.options) {
         subscriptions.push(await subscribe({
           js: bus.js, jsm: bus.jsm, log, member, verify, handler,
-          consumer: { stream: streamForChannel(channel), durable: `${options.durablePrefix ?? `${member}-tracking`}-${channel}`, startFrom: "all", settings: deps.subscriber },
+          consumer: { stream: streamForChannel(channel), durable: options.durable ?? trackingConsumerName(member), startFrom: "all", settings: deps.subscriber },
           processed: (name) => openProcessedRecord(bus.js, name, deps.bounds),
           ...(options.onRejected ? { onRejected: options.onRejected } : {}),
           // The policy checks judge each event against the state the stream's earlier events made
@@ -127,7 +126,7 @@ export function createTracking(deps: TrackingDeps): Tracking {
     views,
     async publishViews(now) {
       const v = views(now);
-      view ??= await openJsonView(bus.js, TRACKING_BUCKET, deps.bounds.replicas);
+      view ??= await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: deps.bounds.replicas });
       await view.put(`${member}.requests`, v.requests);
       await view.put(`${member}.recalls`, v.recalls);
       await view.put(`${member}.receipts`, v.receipts);

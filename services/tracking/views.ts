@@ -57,6 +57,8 @@ export interface RecipientReceipt {
 export interface ReceiptsView {
   readonly event: string;
   readonly source?: string | undefined;
+  /** The event's signed time: receipts are due from it. */
+  readonly time?: string | undefined;
   readonly recipients?: readonly string[] | undefined;
   readonly members: readonly RecipientReceipt[];
   /** Restricted events only: recipients that have sent no receipt at all. */
@@ -78,7 +80,7 @@ export function receiptsView(state: TrackingState, eventId: string): ReceiptsVie
   const retracted = state.retracts.get(eventId);
   const complied = members.filter((m) => m.history.some((h) => h.status === "retracted-applied")).map((m) => m.member);
   return {
-    event: eventId, source: known?.source, recipients: known?.recipients, members, missing,
+    event: eventId, source: known?.source, time: known?.time, recipients: known?.recipients, members, missing,
     retract: retracted && {
       time: retracted.time, reason: retracted.reason, complied,
       pending: (known?.recipients ?? []).filter((m) => !complied.includes(m)),

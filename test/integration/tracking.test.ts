@@ -43,13 +43,14 @@ interface Desk {
 let server: TestServer;
 let bus: Bus;
 let recall: Recall;
-const recallRejected: Rejection[] = [];
 const desks = {} as Record<Code, Desk>;
 
 beforeAll(async () => {
   server = await startTestServer();
   bus = await openTestBus(server.url, config);
-  recall = await createRecall({ bus, verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, onRejected: (r) => void recallRejected.push(r) });
+  // The administrator provisions the views' bucket; members and the monitor only bind to it.
+  await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: 1, create: true });
+  recall = await createRecall({ bus, verify, log: testLog, pollMs: 100 });
   for (const code of codes) {
     const publisher = createPublisher({ js: bus.js, signer: keys.signers[code]!, bounds: config.bounds, log: testLog });
     const tracking = createTracking({
@@ -110,7 +111,7 @@ describe("tracking - requests with deadlines", () => {
     // Not addressed to Italy: not in its view.
     expect(desks.it.tracking.views(due + 1).requests.some((r) => r.id === sent.id)).toBe(false);
     await desks.sn.tracking.publishViews(due + 1);
-    const view = await openJsonView(bus.js, TRACKING_BUCKET, 1);
+    const view = await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: 1 });
     const stored = await view.get<{ id: string; level: string }[]>("sn.requests");
     expect(stored?.find((r) => r.id === sent.id)?.level).toBe("overdue");
   });
@@ -165,7 +166,7 @@ describe("tracking - receipts, retract and recall", () => {
     await expect(client("ma").retract(bulletinId, "not mine")).rejects.toMatchObject({ code: ErrorCode.PolicyViolation });
     const forged = await desks.ma.publisher.publish({ channel: "crime", kind: "retract", tlp: "AMBER", lang: "fr", data: { of: bulletinId, origin: "it", reason: "not mine" } });
     for (const code of ["it", "sn", "es", "fr"] as const) await waitFor(`${code} quarantines it`, () => rejectedBy(code, forged.seq, Reason.Policy));
-    await waitFor("the recall service quarantines it", () => recallRejected.some((r) => r.seq === forged.seq && r.reason === Reason.Policy));
+    await waitFor("the recall service refuses it", () => recall.refused.some((r) => r.seq === forged.seq));
     expect(desks.sn.retracted).toEqual([]);
     const original = desks.it.tracking.state.events.get(bulletinId)!;
     expect(await storedAt(bus.jsm, original.stream!, original.seq!)).toBe(true);

@@ -8,4 +8,4 @@ export { provisionStreams, desiredStreams, STREAM_MAX_MSG_BYTES } from "./stream
 export type { ProvisionOutcome } from "./streams.js";
 export { eraseMessage, findQuarantineCopies, storedAt } from "./erase.js";
 export { openJsonView } from "./json-view.js";
-export type { JsonView } from "./json-view.js";
+export type { JsonView, OpenJsonViewOptions } from "./json-view.js";

@@ -1,4 +1,4 @@
-import type { JetStreamClient } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import { retryTransient } from "../core/retry.js";
 
@@ -14,11 +14,22 @@ export interface JsonView {
   entries<T>(prefix?: string): Promise<[string, T][]>;
 }
 
+export interface OpenJsonViewOptions {
+  readonly replicas: number;
+  /**
+   * Create the bucket if it is missing (the administrator provisions it); otherwise bind to an
+   * existing one, which is all a member or the monitor may do.
+   */
+  readonly create?: boolean;
+}
+
 const encoder = new TextEncoder();
 const RETRY = { deadlineMs: 30_000 };
 
-export async function openJsonView(js: JetStreamClient, bucket: string, replicas: number): Promise<JsonView> {
-  const kv: KV = await retryTransient(() => new Kvm(js).create(bucket, { history: 1, replicas }), RETRY);
+export async function openJsonView(js: JetStreamClient, jsm: JetStreamManager, bucket: string, { replicas, create = false }: OpenJsonViewOptions): Promise<JsonView> {
+  const kvm = new Kvm(js);
+  const kv: KV = await retryTransient(() => (create ? kvm.create(bucket, { history: 1, replicas }) : kvm.open(bucket, { bindOnly: true })), RETRY);
+  const prefixOf = `$KV.${bucket}.`;
   return {
     async put(key, value) {
       await retryTransient(() => kv.put(key, encoder.encode(JSON.stringify(value))), RETRY);
@@ -28,11 +39,12 @@ export async function openJsonView(js: JetStreamClient, bucket: string, replicas
       return entry && entry.operation === "PUT" ? entry.json<T>() : undefined;
     },
     async entries<T>(prefix?: string) {
+      // Keys from the stream's subject counts: no consumer, so a read-only identity can list them.
+      const filter = `${prefixOf}${prefix ? `${prefix}.>` : ">"}`;
+      const info = await retryTransient(() => jsm.streams.info(`KV_${bucket}`, { subjects_filter: filter }), RETRY);
       const out: [string, T][] = [];
-      const keys: string[] = [];
-      for await (const key of await kv.keys(prefix ? `${prefix}.>` : ">")) keys.push(key);
-      for (const key of keys.sort()) {
-        const entry = await kv.get(key);
+      for (const key of Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefixOf.length)).sort()) {
+        const entry = await retryTransient(() => kv.get(key), RETRY);
         if (entry && entry.operation === "PUT") out.push([key, entry.json<T>()]);
       }
       return out;
