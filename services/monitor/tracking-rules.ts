@@ -2,7 +2,7 @@ import type { TrackingConfig } from "../../schemas/tracking.js";
 import { dueLevel, type DueLevel } from "../tracking/due.js";
 import type { MemberViews } from "../tracking/service.js";
 import { Level } from "./types.js";
-import type { Check } from "./view.js";
+import { Rule, type Check } from "./view.js";
 
 /**
  * v1.1 §1b.4 health rules over the members' tracking views (KV `ALLIANCE_TRACKING`): requests
@@ -10,12 +10,6 @@ import type { Check } from "./view.js";
  * recipients of a restricted event, recipients not yet complying with a retract. Every deadline
  * comes from signed times in the views; the monitor's clock (`now`) is only compared with them.
  */
-
-export const TrackingRule = {
-  RequestOverdue: "request-overdue",
-  ReceiptsMissing: "receipts-missing",
-  RecallPending: "recall-pending",
-} as const;
 
 export interface PanelRequest {
   readonly id: string;
@@ -77,20 +71,20 @@ export function trackingStatus(views: readonly MemberViews[], now: number, confi
 
 function requestChecks(panel: TrackingPanel): Check[] {
   const checks = panel.requests.filter((r) => r.level !== Level.Ok).map((r): Check => ({
-    rule: TrackingRule.RequestOverdue as Check["rule"], level: r.level, member: r.member,
+    rule: Rule.RequestOverdue, level: r.level, member: r.member,
     message: r.level === Level.Critical
       ? `Member ${r.member} has not answered ${r.from}'s ${r.urgency} request "${r.subject}" (${r.id}), due ${r.due}: overdue.`
       : `Member ${r.member} has not answered ${r.from}'s ${r.urgency} request "${r.subject}" (${r.id}); it is due ${r.due}.`,
   }));
-  return checks.length > 0 ? checks : [{ rule: TrackingRule.RequestOverdue as Check["rule"], level: Level.Ok, message: `No request is near or past its time limit (${panel.requests.length} open).` }];
+  return checks.length > 0 ? checks : [{ rule: Rule.RequestOverdue, level: Level.Ok, message: `No request is near or past its time limit (${panel.requests.length} open).` }];
 }
 
 function missingChecks(panel: TrackingPanel): Check[] {
   const checks = panel.missing.filter((m) => m.level !== Level.Ok).map((m): Check => ({
-    rule: (m.status === "received" ? TrackingRule.ReceiptsMissing : TrackingRule.RecallPending) as Check["rule"], level: m.level, member: m.member,
+    rule: m.status === "received" ? Rule.ReceiptsMissing : Rule.RecallPending, level: m.level, member: m.member,
     message: m.status === "received"
       ? `Member ${m.member} has sent no receipt for ${m.from}'s event ${m.event}${m.level === Level.Critical ? `, due by ${m.due}` : ` (due ${m.due})`}.`
       : `Member ${m.member} has not confirmed applying ${m.from}'s retract of ${m.event}${m.level === Level.Critical ? `, due by ${m.due}` : ` (due ${m.due})`}.`,
   }));
-  return checks.length > 0 ? checks : [{ rule: TrackingRule.ReceiptsMissing as Check["rule"], level: Level.Ok, message: "Every restricted event and retract has its receipts, or is within its time limit." }];
+  return checks.length > 0 ? checks : [{ rule: Rule.ReceiptsMissing, level: Level.Ok, message: "Every restricted event and retract has its receipts, or is within its time limit." }];
 }

@@ -16,6 +16,7 @@ import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { createRecall, createTracking, TRACKING_BUCKET, type Recall, type Tracking } from "../../services/tracking/index.js";
 import { openJsonView } from "../../services/bus/admin/json-view.js";
+import { createMonitor } from "../../services/monitor/service.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
@@ -114,6 +115,12 @@ describe("tracking - requests with deadlines", () => {
     const view = await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: 1 });
     const stored = await view.get<{ id: string; level: string }[]>("sn.requests");
     expect(stored?.find((r) => r.id === sent.id)?.level).toBe("overdue");
+    // The monitor reads the views and raises the rule for France, with its clock only compared.
+    await using monitor = createMonitor({ config, bus, log: testLog, now: () => due + 1 });
+    const status = await monitor.sampleNow();
+    expect(status.checks.filter((c) => c.rule === "request-overdue" && c.level === "critical").map((c) => c.member)).toContain("fr");
+    expect(status.tracking?.requests.find((r) => r.id === sent.id)).toMatchObject({ member: "fr", level: "critical" });
+    expect(await monitor.metrics.registry.metrics()).toMatch(/alliance_requests_pending\{member="fr",level="critical"\} [1-9]/);
   });
 
   it("request - a request whose due is not its signed time plus its limit is quarantined as schema", async () => {

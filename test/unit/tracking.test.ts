@@ -146,3 +146,21 @@ describe("tracking - the originator's receipts and recall views", () => {
     expect(recallsView(s, Date.parse(T0) + 14 * 60_000, deadline, "it")[0]!.overdue).toBe(true);
   });
 });
+
+describe("tracking - monitor rules", () => {
+  it("warn at 75 % of the limit, critical when overdue, one check per pending member however many members list it", async () => {
+    const { trackingStatus } = await import("../../services/monitor/tracking-rules.js");
+    const s = emptyTracking();
+    const r = request("sn", ["fr"], "standard", 100);
+    fold(s, r);
+    const t0 = Date.parse(T0);
+    const views = (now: number) => ["sn", "fr"].map((member) => ({ member, at: "", requests: requestsView(s, now, member), recalls: [], receipts: [] }));
+    const cfg = { warnRatio: 0.75, receiptDeadlineSeconds: 3600, recallDeadlineSeconds: 3600 };
+    const at = (now: number) => trackingStatus(views(now), now, cfg).checks.filter((c) => c.rule === "request-overdue");
+    expect(at(t0 + 50_000).map((c) => c.level)).toEqual(["ok"]);
+    expect(at(t0 + 80_000).map((c) => [c.level, c.member])).toEqual([["warn", "fr"]]);
+    const overdue = at(t0 + 100_000);
+    expect(overdue.map((c) => [c.level, c.member])).toEqual([["critical", "fr"]]);
+    expect(overdue[0]!.message).toMatch(/overdue/);
+  });
+});
