@@ -103,7 +103,7 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
 
     // 3. Italy retracts a bulletin sent in error; its three recipients comply; the operator erases it.
     const base = demoScenario.find((m) => m.origin === "it" && m.channel === "crime" && m.kind === "bulletin")!.data as Record<string, unknown>;
-    const wrong = await createPublisher({ js: ministries.get("it")!.js, signer: signers.get("it")!, bounds: config.bounds, log }).publish({
+    const wrong = await t("it").client!.publish({
       channel: "crime", kind: "bulletin", tlp: "AMBER", lang: "it", recipients: ["sn", "ma", "es"],
       data: { ...base, title: "Bollettino inviato per errore", summary: "Bollettino destinato a un altro ufficio, inviato per errore." },
     });
@@ -118,7 +118,7 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
     }
 
     // 4. Spain may pass Italy's RED bulletin to France only with Italy's signed consent.
-    const red = await createPublisher({ js: ministries.get("it")!.js, signer: signers.get("it")!, bounds: config.bounds, log }).publish({
+    const red = await t("it").client!.publish({
       channel: "crime", kind: "bulletin", tlp: "RED", lang: "it", recipients: ["es", "ma"],
       data: { ...base, title: "Rete di spedizionieri fittizi: nominativi", summary: "Nominativi e società della rete, per i soli destinatari." },
     });
@@ -138,7 +138,7 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
     await t("it").client!.respond(please.id, "Consenso concesso per la Francia.");
     await until("Spain holding Italy's consent", () => saw("es", consent.id));
     const passed = await t("es").client!.publish(onward);
-    if (await until("France reading the bulletin Spain passed on", () => saw("fr", passed.id))) log.info({ id: passed.id, derivedfrom: onward.derivedfrom }, "✔ with Italy's consent naming France, Spain passed it on, sealed to France");
+    if (await until("France reading the bulletin Spain passed on", () => saw("fr", passed.id))) log.info({ id: passed.id, derivedfrom: onward.derivedfrom }, "✔ with Italy's consent naming France, Spain passed it on, to France alone");
 
     // The views, for the dashboard: Senegal's request to France is overdue there.
     for (const tracking of trackings.values()) await tracking.publishViews(Date.now());

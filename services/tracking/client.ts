@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ReceiptStatus, RequestUrgency } from "../../schemas/data/tracking.js";
 import type { AllianceEvent } from "../../schemas/envelope.js";
 import type { Lang, PriorityChannel, Tlp } from "../../schemas/protocol.js";
@@ -7,7 +8,7 @@ import type { Publisher, PublishReceipt } from "../bus/publish/publisher.js";
 import type { OutgoingEvent } from "../bus/wire/sign.js";
 import { dueAt, limitInForce } from "./due.js";
 import { parseEventRef, policyViolation } from "./policy.js";
-import type { KnownEvent, TrackingState } from "./state.js";
+import { applyTracked, type KnownEvent, type TrackingState } from "./state.js";
 
 export interface SentRequest extends PublishReceipt {
   readonly due: string;
@@ -37,7 +38,11 @@ export interface TrackingClient {
   consent(eventId: string, grantee: string, to: readonly string[]): Promise<PublishReceipt>;
   /** The originator takes `eventId` back: sent to the event's recipients on its channel. */
   retract(eventId: string, reason: string): Promise<PublishReceipt>;
-  /** Publishes any event; one with `derivedfrom` is refused (ERR_CONSENT_MISSING) without the originator's consent. */
+  /**
+   * Publishes any event, and records it in this member's tracking (its own restricted events never
+   * reach its subscribers). One with `derivedfrom` is refused (ERR_CONSENT_MISSING) without the
+   * originator's consent naming every recipient.
+   */
   publish(event: OutgoingEvent): Promise<PublishReceipt>;
 }
 
@@ -68,8 +73,9 @@ export function createTrackingClient({ member, lang, publisher, state, config, n
 
   async function publish(event: OutgoingEvent): Promise<PublishReceipt> {
     const time = event.time ?? now();
+    const id = event.id ?? randomUUID();
     const draft = {
-      specversion: "1.0", id: "00000000-0000-4000-8000-000000000000", source: member, type: `alliance.${event.channel}.${event.kind}.v1`,
+      specversion: "1.0", id, source: member, type: `alliance.${event.channel}.${event.kind}.v1`,
       time: time.toISOString(), datacontenttype: "application/json", tlp: event.tlp, lang: event.lang,
       ...(event.recipients ? { recipients: [...event.recipients] } : {}),
       ...(event.derivedfrom ? { derivedfrom: event.derivedfrom } : {}),
@@ -77,7 +83,11 @@ export function createTrackingClient({ member, lang, publisher, state, config, n
     } as AllianceEvent;
     const broken = policyViolation(state, draft, member);
     if (broken) throw new AllianceError(event.derivedfrom && broken.startsWith("derived") ? ErrorCode.ConsentMissing : ErrorCode.PolicyViolation, broken);
-    return publisher.publish({ ...event, time });
+    const sent = await publisher.publish({ ...event, id, time });
+    // A member's subscribers skip its own restricted events (§13.2): its tracking learns of them
+    // here, from the very attributes it signed (a rebuild finds the same in the stream).
+    applyTracked(state, draft, { stream: sent.stream, seq: sent.seq });
+    return sent;
   }
 
   const restrictedTo = (original: KnownEvent, to: readonly string[]) => (original.recipients ? { recipients: to } : {});

@@ -152,7 +152,8 @@ describe("tracking - receipts, retract and recall", () => {
 
   it("receipts - Italy's restricted bulletin gets a received receipt from each of its three recipients", async () => {
     const data = { ...(sampleCrimeBulletin() as object), body: `Bulletin sent in error. ${marker}` };
-    const sent = await desks.it.publisher.publish({ channel: "crime", kind: "bulletin", tlp: "AMBER", lang: "it", recipients: ["sn", "ma", "es"], data });
+    // Through the tracking client: Italy's own subscribers skip its restricted events (§13.2).
+    const sent = await client("it").publish({ channel: "crime", kind: "bulletin", tlp: "AMBER", lang: "it", recipients: ["sn", "ma", "es"], data });
     bulletinId = sent.id;
     await waitFor("three received receipts", () => {
       const v = desks.it.tracking.views(Date.now()).receipts.find((r) => r.event === sent.id);
@@ -238,7 +239,7 @@ describe("tracking - originator control of onward sharing", () => {
   let redId = "";
 
   it("consent - Spain may not pass Italy's RED bulletin to France without Italy's consent: the SDK refuses, subscribers quarantine", async () => {
-    const red = await desks.it.publisher.publish({ channel: "crime", kind: "bulletin", tlp: "RED", lang: "it", recipients: ["es", "sn"], data: sampleCrimeBulletin() });
+    const red = await client("it").publish({ channel: "crime", kind: "bulletin", tlp: "RED", lang: "it", recipients: ["es", "sn"], data: sampleCrimeBulletin() });
     redId = red.id;
     await waitFor("Spain reads it", () => seenBy("es", red.id));
     const derived = { channel: "crime" as const, kind: "bulletin", tlp: "RED" as const, lang: "es" as const, recipients: ["fr"], derivedfrom: `it:${red.id}`, data: sampleCrimeBulletin() };

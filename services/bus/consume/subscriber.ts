@@ -44,7 +44,7 @@ export interface SubscribeDeps {
   readonly processed: (consumerName: string) => Promise<ProcessedRecord>;
   readonly handler: Handler;
   readonly log: Logger;
-  /** The member this subscriber reads for: events with `recipients` that exclude it (and that it did not publish) are skipped. */
+  /** The member this subscriber reads for: events with `recipients` that exclude it are skipped. */
   readonly member?: string;
   /** Told of every quarantined message, after the copy is stored. */
   readonly onRejected?: (rejection: Rejection) => void;
@@ -123,9 +123,8 @@ interface Checked {
   readonly handledAt?: string | undefined;
 }
 
-/** Restricted to others. Its originator is always entitled to its own event (v1.1 receipts are folded against it). */
-function excludes(member: string | undefined, event: Pick<AllianceEvent, "recipients" | "source">): boolean {
-  return Boolean(member && event.recipients && !event.recipients.includes(member) && event.source !== member);
+function excludes(member: string | undefined, recipients: readonly string[] | undefined): boolean {
+  return Boolean(member && recipients && !recipients.includes(member));
 }
 
 /** Checks 1–8, then the processed-record lookup of check 9: run ahead of the handler. */
@@ -137,7 +136,7 @@ async function checkMessage(msg: JsMsg, deps: ProcessDeps): Promise<Checked> {
     receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)),
   };
   const verdict = await deps.verify(incoming);
-  if (!verdict.ok || excludes(deps.member, verdict.event)) return { incoming, verdict };
+  if (!verdict.ok || excludes(deps.member, verdict.event.recipients)) return { incoming, verdict };
   const { id } = verdict.event;
   return { incoming, verdict, handledAt: await deps.together(() => deps.processed.handledAt(id)) };
 }
@@ -159,7 +158,7 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
   let child: Logger | undefined;
   const mlog = (): Logger => (child ??= deps.log.child({ id: event.id, subject: msg.subject, seq }));
 
-  if (excludes(deps.member, event)) {
+  if (excludes(deps.member, event.recipients)) {
     mlog().debug({ member: deps.member }, "restricted distribution excludes this member; skipped");
     msg.ack();
     return;
