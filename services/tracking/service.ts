@@ -1,5 +1,5 @@
 import type { TrackingConfig } from "../../schemas/tracking.js";
-import { PriorityChannel, type Lang } from "../../schemas/protocol.js";
+import { ControlKind, PriorityChannel, type Lang } from "../../schemas/protocol.js";
 import type { Bus } from "../bus/core/bus.js";
 import type { Logger } from "../bus/core/logger.js";
 import type { Bounds, SubscriberConfig } from "../../schemas/config.js";
@@ -13,7 +13,7 @@ import { streamForChannel } from "../bus/wire/subjects.js";
 import { TRACKING_BUCKET, trackingConsumerName } from "./bucket.js";
 import { createTrackingClient, type TrackingClient } from "./client.js";
 import { policyViolation } from "./policy.js";
-import { applyTracked, emptyTracking, type TrackingState } from "./state.js";
+import { applyTracked, emptyTracking, isContentKind, type TrackingState } from "./state.js";
 import { recallsView, receiptsView, requestsView, type RecallView, type ReceiptsView, type RequestView } from "./views.js";
 import { withTracking, type RetractHook } from "./wrap.js";
 
@@ -45,7 +45,7 @@ export interface MemberViews {
   readonly at: string;
   readonly requests: RequestView[];
   readonly recalls: RecallView[];
-  /** This member's own restricted events with the receipts of their recipients. */
+  /** This member's own restricted events (content and requests) with their recipients' receipts, oldest first. */
   readonly receipts: ReceiptsView[];
 }
 
@@ -79,7 +79,10 @@ export function createTracking(deps: TrackingDeps): Tracking {
     at: new Date(now).toISOString(),
     requests: requestsView(state, now, member, deps.config.warnRatio),
     recalls: recallsView(state, now, deps.config.recallDeadlineSeconds, member),
-    receipts: [...state.events.values()].filter((e) => e.source === member && e.recipients && !e.tombstone).map((e) => receiptsView(state, e.id)),
+    receipts: [...state.events.values()]
+      .filter((e) => e.source === member && e.recipients && !e.tombstone && (isContentKind(e.kind) || e.kind === ControlKind.enum.request))
+      .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1))
+      .map((e) => receiptsView(state, e.id)),
   });
 
   const stop = async () => {

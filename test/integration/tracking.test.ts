@@ -30,7 +30,7 @@ const config = parseConfig({
 });
 const codes = ["it", "es", "ma", "fr", "sn", "bh"] as const;
 type Code = (typeof codes)[number];
-const keys = await makeMembers([...codes]);
+const keys = await makeMembers([...codes, "ae"]);
 const verify = createVerifier({ bounds: config.bounds, directory: keys.directory });
 
 interface Desk {
@@ -267,5 +267,45 @@ describe("tracking - originator control of onward sharing", () => {
     const wider = await desks.es.publisher.publish({ ...derived, recipients: ["fr", "bh"] });
     await waitFor("France and Bahrain quarantine it", () => rejectedBy("fr", wider.seq, Reason.Policy) && rejectedBy("bh", wider.seq, Reason.Policy));
     expect(desks.fr.rejected.find((r) => r.seq === wider.seq)!.detail).toMatch(/fewer recipients/);
+  });
+});
+
+describe("tracking - folded from the streams", () => {
+  it("rebuild - a member's state rebuilt from the streams gives the views its live subscription built", async () => {
+    for (const code of ["it", "es", "fr"] as const) {
+      const rebuilt = createTracking({ bus, member: code, lang: "fr", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, config: config.tracking });
+      await rebuilt.rebuild();
+      const now = Date.now();
+      const live = desks[code].tracking.views(now);
+      const again = rebuilt.views(now);
+      expect(again.requests).toEqual(live.requests);
+      // The erased original is gone from the streams: a rebuild knows it only from its retract.
+      expect(again.recalls).toEqual(live.recalls);
+      expect(again.receipts.map((r) => r.event)).toEqual(live.receipts.filter((r) => !r.retract).map((r) => r.event));
+    }
+  });
+
+  it("receipts - with autoReceipts off, the subscriber sends none", async () => {
+    const publisher = createPublisher({ js: bus.js, signer: keys.signers.ae!, bounds: config.bounds, log: testLog });
+    const quiet = createTracking({ bus, member: "ae", lang: "ar", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, publisher, config: { ...config.tracking, autoReceipts: false } });
+    const seen: string[] = [];
+    const [, crime] = await quiet.start({ handler: async (e) => void seen.push(e.id), durable: "ae-quiet" }).then((subs) => [subs, subs[0]!] as const);
+    try {
+      const sent = await client("it").publish({ channel: "crime", kind: "bulletin", tlp: "AMBER", lang: "it", recipients: ["ae", "fr"], data: sampleCrimeBulletin() });
+      await waitFor("both read it", () => seen.includes(sent.id) && seenBy("fr", sent.id));
+      // Acked: whatever the wrapper sends after the handler has been sent.
+      await waitFor("the UAE's subscriber done", async () => {
+        const info = await bus.jsm.consumers.info(StreamName.crime, crime.consumerName);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      });
+      // Italy has read everything up to an unrestricted bulletin published after that.
+      const after = await desks.es.publisher.publish({ channel: "crime", kind: "bulletin", tlp: "GREEN", lang: "es", data: sampleCrimeBulletin() });
+      await waitFor("Italy past it", () => seenBy("it", after.id));
+      const view = desks.it.tracking.views(Date.now()).receipts.find((r) => r.event === sent.id)!;
+      expect(view.members.find((m) => m.member === "fr")?.status).toBe("received");
+      expect(view.missing).toEqual(["ae"]);
+    } finally {
+      await quiet.stop();
+    }
   });
 });
