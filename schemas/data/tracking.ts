@@ -77,6 +77,7 @@ export const Retract = z
     of: EventId.describe("The event retracted."),
     origin: OriginCode.describe("That event's origin: only it may retract."),
     reason: text(1000).describe("Why the event is retracted."),
+    recipients: uniqueList(OriginCode, 64, "The retracted event's recipients (a copy of its envelope's): who must comply stays known once the original is erased.").optional(),
   })
   .meta({ title: "Retract", description: "The originator takes an event back (v1.1 §1b.4); recipients delete their copies and answer retracted-applied." });
 export type Retract = z.infer<typeof Retract>;

@@ -17,6 +17,7 @@ import { registerRequests } from "./commands/requests.js";
 import { registerReceipts } from "./commands/receipts.js";
 import { registerConsent } from "./commands/consent.js";
 import { registerRetract } from "./commands/retract.js";
+import { registerRecall } from "./commands/recall.js";
 import { createCliContext } from "./context.js";
 import { readEnv } from "./env.js";
 
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     registerReceipts(program, ctx);
     registerConsent(program, ctx);
     registerRetract(program, ctx);
+    registerRecall(program, ctx);
     registerSecretariat(program, ctx);
     registerStatus(program, ctx);
     registerMonitor(program, ctx);

@@ -134,7 +134,7 @@ export function createTrackingClient({ member, lang, publisher, state, config, n
       // erase. It says only which event and why; the reason is readable by every member.
       return publish({
         channel: original.channel as PriorityChannel, kind: "retract", tlp: original.tlp === "RED" || original.tlp === "AMBER+STRICT" ? "AMBER" : original.tlp, lang,
-        data: { of: eventId, origin: member, reason },
+        data: { of: eventId, origin: member, reason, ...(original.recipients ? { recipients: [...original.recipients] } : {}) },
       });
     },
     publish,

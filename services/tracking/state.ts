@@ -131,8 +131,8 @@ function foldRetract(state: TrackingState, event: AllianceEvent<Retract>): void 
   const d = event.data;
   state.retracts.set(d.of, { id: event.id, by: event.source, reason: d.reason, time: event.time });
   // The original may already be erased when this fold runs (a rebuild after a recall): its
-  // retract, sent to the same recipients, still tells who may answer it.
+  // retract still names its recipients, who must answer it.
   if (!state.events.has(d.of)) {
-    state.events.set(d.of, { id: d.of, source: d.origin, channel: "", kind: "", tlp: event.tlp, recipients: event.recipients, time: event.time, tombstone: true });
+    state.events.set(d.of, { id: d.of, source: d.origin, channel: "", kind: "", tlp: event.tlp, recipients: d.recipients, time: event.time, tombstone: true });
   }
 }

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../../services/bus/core/bus.js";
 import { ALLIANCE_BIN, runAlliance } from "../helpers/cli.js";
+import { waitFor } from "../helpers/collect.js";
 import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, type TestServer } from "../helpers/nats.js";
 
@@ -30,7 +31,8 @@ afterAll(async () => {
 
 const as = (code: string, args: string[], input?: string) => runAlliance([...args, "--key", join(dir, `keys/${code}.jwk`)], { env, ...(input !== undefined ? { input } : {}) });
 
-describe("cli - requests, receipts, consent, retract", () => {
+// Each command is a process of its own (a few seconds each on a busy machine).
+describe("cli - requests, receipts, consent, retract", { timeout: 180_000 }, () => {
   it("request, requests, respond: both sides see the request, its due time, and the answer", async () => {
     const sent = await as("es", ["request", "crime", "--to", "ma", "--urgency", "urgent-direct", "--subject", "MV Atlas crew", "--question", "Crew list?", "--json"]);
     expect(sent.stderr).toBe("");
@@ -45,7 +47,10 @@ describe("cli - requests, receipts, consent, retract", () => {
     expect(JSON.parse(atEs.stdout.trim())).toMatchObject({ id, pending: [], answered: [{ member: "ma" }] });
   });
 
-  it("consent and retract by the originator; a retract by anyone else is refused with ERR_POLICY", async () => {
+  it("consent and retract by the originator; a retract by anyone else is refused with ERR_POLICY; alliance recall erases it", async () => {
+    const recall = spawn("node", [ALLIANCE_BIN, "recall"], { env });
+    let recalled = "";
+    recall.stdout.on("data", (d) => (recalled += d));
     const file = join(dir, "bulletin.json");
     writeFileSync(file, JSON.stringify(sampleCrimeBulletin()));
     const pub = await runAlliance(["publish", "crime", "bulletin", "--data", file, "--key", join(dir, "keys/it.jwk"), "--recipients", "es,ma", "--json"], { env });
@@ -59,5 +64,10 @@ describe("cli - requests, receipts, consent, retract", () => {
     const receipts = await as("it", ["receipts", id]);
     expect(receipts.stdout).toContain("es (no receipt)");
     expect(receipts.stdout).toMatch(/retracted .*complied none; waiting for es,ma/);
+    await waitFor("alliance recall erasing it", () => recalled.includes(id), 60_000);
+    expect(JSON.parse(recalled.trim().split("\n").find((l) => l.includes(id))!)).toMatchObject({ event: id, by: "it", erased: true });
+    const exited = new Promise<number | null>((resolve) => recall.on("close", resolve));
+    recall.kill("SIGTERM");
+    expect(await exited).toBe(0);
   });
 });
