@@ -1,7 +1,7 @@
 import type { Receipt, Request, Retract } from "../../schemas/data/tracking.js";
 import type { AllianceEvent } from "../../schemas/envelope.js";
 import { ControlKind } from "../../schemas/protocol.js";
-import { kindOf, type KnownEvent, type TrackingState } from "./state.js";
+import { hasReadableData, kindOf, type KnownEvent, type TrackingState } from "./state.js";
 
 /**
  * The policy checks of v1.1 §1b.3–§1b.4 that need what a member has seen before: the same
@@ -17,7 +17,7 @@ export function policyViolation(state: TrackingState, event: AllianceEvent, chec
     const broken = derivedViolation(state, event);
     if (broken) return broken;
   }
-  if (event.datacontenttype !== "application/json") return undefined;
+  if (!hasReadableData(event)) return undefined;
   switch (kindOf(event)) {
     case ControlKind.enum.request: return requestViolation(event as AllianceEvent<Request>);
     case ControlKind.enum.receipt: return receiptViolation(state, event as AllianceEvent<Receipt>, checker);

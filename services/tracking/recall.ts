@@ -9,7 +9,7 @@ import { readStream } from "../bus/admin/read-stream.js";
 import { StreamName, streamForChannel } from "../bus/wire/subjects.js";
 import type { Verifier } from "../bus/wire/verify.js";
 import { policyViolation } from "./policy.js";
-import { applyTracked, emptyTracking, kindOf } from "./state.js";
+import { applyTracked, emptyTracking, hasReadableData, kindOf } from "./state.js";
 
 export interface RecallOutcome {
   readonly event: string;
@@ -83,7 +83,7 @@ export async function createRecall(deps: RecallDeps): Promise<Recall> {
       }
       return;
     }
-    if (retract && event.datacontenttype === "application/json") await erase(event as AllianceEvent<Retract>);
+    if (retract && hasReadableData(event)) await erase(event as AllianceEvent<Retract>);
     applyTracked(state, event, at);
   }
 

@@ -1,6 +1,7 @@
 import type { Receipt, ReceiptStatus, Request, RequestUrgency, Response, Retract } from "../../schemas/data/tracking.js";
 import type { AllianceEvent } from "../../schemas/envelope.js";
-import { ContentKind, ControlKind, parseEventType, type Handling, type Tlp } from "../../schemas/protocol.js";
+import { ContentKind, ControlKind, DataContentType, parseEventType, type Handling, type Tlp } from "../../schemas/protocol.js";
+import { dataSchemaFor } from "../../schemas/registry.js";
 
 /**
  * What one member has learnt from the priority streams about requests, receipts, consents and
@@ -76,6 +77,15 @@ export function isContentKind(kind: string): boolean {
 }
 
 /**
+ * Whether `data` is the plaintext its `type` names: plain JSON, or a sealed event the subscriber
+ * has opened (whatever `datacontenttype` it then carries). A ciphertext is never read as data.
+ */
+export function hasReadableData(event: Pick<AllianceEvent, "type" | "datacontenttype" | "data">): boolean {
+  if (event.datacontenttype === DataContentType.Json) return true;
+  return dataSchemaFor(event.type)?.safeParse(event.data).success === true;
+}
+
+/**
  * Folds one event that passed the policy checks (policy.ts). Idempotent: an event folded twice
  * (a rebuild, then a redelivery) changes nothing the second time.
  */
@@ -88,7 +98,7 @@ export function applyTracked(state: TrackingState, event: AllianceEvent, at: Sto
     recipients: event.recipients, time: event.time, stream: at.stream, seq: at.seq,
   });
   // A sealed control event the fold could not open carries no readable data: metadata only.
-  if (event.datacontenttype !== "application/json") return;
+  if (!hasReadableData(event)) return;
   switch (kind) {
     case ControlKind.enum.request: return foldRequest(state, event as AllianceEvent<Request>, parsed!.channel);
     case ControlKind.enum.response: return foldResponse(state, event as AllianceEvent<Response>);

@@ -5,7 +5,7 @@ import { HandlerRejection } from "../bus/consume/rejection.js";
 import type { Handler, HandlerContext } from "../bus/consume/subscriber.js";
 import { Reason } from "../bus/wire/reasons.js";
 import { policyViolation } from "./policy.js";
-import { applyTracked, isContentKind, kindOf, type KnownEvent, type TrackingState } from "./state.js";
+import { applyTracked, hasReadableData, isContentKind, kindOf, type KnownEvent, type TrackingState } from "./state.js";
 
 /** What the application does with a retract from an event's originator: delete its copies. */
 export type RetractHook = (retract: AllianceEvent<Retract>, original: KnownEvent | undefined, ctx: HandlerContext) => Promise<void>;
@@ -43,7 +43,7 @@ export function withTracking(handler: Handler, options: TrackingWrapOptions): Ha
     const kind = kindOf(event);
     const at = { stream: ctx.stream, seq: ctx.seq };
 
-    if (kind === ControlKind.enum.retract && event.source !== member && event.datacontenttype === "application/json") {
+    if (kind === ControlKind.enum.retract && event.source !== member && hasReadableData(event)) {
       const retract = event as AllianceEvent<Retract>;
       const original = state.events.get(retract.data.of);
       const held = original !== undefined && !original.tombstone && original.source !== member && !hasReceipt(state, retract.data.of, member, "retracted-applied");

@@ -164,3 +164,14 @@ describe("tracking - monitor rules", () => {
     expect(overdue[0]!.message).toMatch(/overdue/);
   });
 });
+
+describe("tracking - sealed events", () => {
+  it("folds an opened sealed event's plaintext, and only the metadata of one it cannot open", () => {
+    const s = emptyTracking();
+    const opened = { ...request("sn", ["fr"], "urgent", 600), datacontenttype: "application/jose+json" } as AllianceEvent;
+    const unopened = { ...request("sn", ["ma"], "urgent", 600), datacontenttype: "application/jose+json", data: { protected: "eyJlbmMiOiJBMjU2R0NNIn0", ciphertext: "x", iv: "y", tag: "z", recipients: [] } } as AllianceEvent;
+    fold(s, opened, unopened);
+    expect([...s.requests.keys()]).toEqual([opened.id]);
+    expect(s.events.get(unopened.id)).toMatchObject({ source: "sn", recipients: ["ma"] });
+  });
+});
