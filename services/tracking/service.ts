@@ -52,8 +52,12 @@ export interface MemberViews {
 export interface Tracking extends AsyncDisposable {
   readonly state: TrackingState;
   readonly client: TrackingClient | undefined;
-  /** Folds what the priority streams hold now, checked as a subscriber would (restart: the views come back). */
-  rebuild(): Promise<number>;
+  /**
+   * Folds what the priority streams hold now, checked as a subscriber would (restart: the views
+   * come back). `readerNames` gives the reader-consumer names this identity may use on a stream
+   * (a secured server, docs/security.md); without it the server names the reader.
+   */
+  rebuild(options?: { readerNames?: (stream: string) => readonly string[] | undefined }): Promise<number>;
   /** Subscribes to the three priority channels through withTracking. */
   start(options: TrackingStartOptions): Promise<Subscription[]>;
   views(now: number): MemberViews;
@@ -92,10 +96,12 @@ export function createTracking(deps: TrackingDeps): Tracking {
   return {
     state,
     client,
-    async rebuild() {
+    async rebuild(options = {}) {
       let folded = 0;
       for (const channel of PriorityChannel.options) {
-        for await (const msg of readStream(bus.js, bus.jsm, streamForChannel(channel))) {
+        const stream = streamForChannel(channel);
+        const readerNames = options.readerNames?.(stream);
+        for await (const msg of readStream(bus.js, bus.jsm, stream, readerNames ? { readerNames } : {})) {
           const verdict = await verify({ subject: msg.subject, body: msg.data, header: (n) => msg.headers?.get(n) || undefined, receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)) });
           if (!verdict.ok) continue;
           const e = verdict.event;

@@ -35,7 +35,7 @@ export async function withMemberTracking<T>(ctx: CliContext, opts: TrackingCliOp
       bus, member: signer.origin, lang, verify: createVerifier({ bounds: config.bounds, directory }), log: ctx.log,
       config: config.tracking, subscriber: config.subscriber, bounds: config.bounds, publisher,
     });
-    await tracking.rebuild();
+    await tracking.rebuild({ readerNames: (stream) => ctx.readerNames(stream) });
     return work(tracking, signer);
   });
 }
