@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AccessConfig, checkAccess } from "./access.js";
 import { MonitorConfig } from "./monitor.js";
 import { Channel, Lang, MemberCode, SECRETARIAT_CODE } from "./protocol.js";
+import { TrackingConfig } from "./tracking.js";
 
 /** `config/alliance.json`: who the alliance is and the bounds every service enforces. */
 export const MemberConfig = z.strictObject({
@@ -58,6 +59,8 @@ export const AllianceConfig = z
     access: AccessConfig.prefault({}),
     /** Optional: encryption-key rotation epoch (v1.1 §1b.1). */
     encryption: EncryptionConfig.prefault({}),
+    /** Optional: request time limits (shortened for drills only) and receipts (schemas/tracking.ts, v1.1 §1b.4). */
+    tracking: TrackingConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codes = config.members.map((m) => m.code);

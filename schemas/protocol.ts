@@ -15,8 +15,16 @@ export const GOVERNANCE_CHANNEL = "secretariat" as const;
 export const Channel = z.enum([...PriorityChannel.options, GOVERNANCE_CHANNEL]);
 export type Channel = z.infer<typeof Channel>;
 
+/** What members share on the priority channels (v1). */
+export const ContentKind = z.enum(["bulletin", "alert", "practice", "capacity"]);
+export type ContentKind = z.infer<typeof ContentKind>;
+
+/** v1.1 (§1b.4): requests with deadlines, their responses, receipts and retractions. */
+export const ControlKind = z.enum(["request", "response", "receipt", "retract"]);
+export type ControlKind = z.infer<typeof ControlKind>;
+
 /** Message kinds on the priority channels. */
-export const PriorityKind = z.enum(["bulletin", "alert", "practice", "capacity"]);
+export const PriorityKind = z.enum([...ContentKind.options, ...ControlKind.options]);
 export type PriorityKind = z.infer<typeof PriorityKind>;
 
 /** Governance event names on the secretariat channel are kebab-case words. */

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { Envelope, type AllianceEvent } from "./envelope.js";
-import { priorityDataSchemas } from "./data/index.js";
+import { isDueConsistent, priorityDataSchemas, type Request } from "./data/index.js";
+import { ControlKind, DataContentType, parseEventType } from "./protocol.js";
 import { governanceDataSchemas } from "./governance/index.js";
-import { DataContentType } from "./protocol.js";
 import { SealedData, sealedEnvelopeProblem } from "./sealed.js";
 
 /**
@@ -53,7 +53,22 @@ function parseEventUnguarded(body: unknown): ParseEventResult {
   if (envelope.data.datacontenttype === DataContentType.Sealed) return parseSealed(envelope.data);
   const data = schema.safeParse(envelope.data.data);
   if (!data.success) return { success: false, error: `data: ${z.prettifyError(data.error)}` };
-  return { success: true, event: { ...envelope.data, data: data.data } };
+  const event = { ...envelope.data, data: data.data };
+  const broken = crossFieldRule(event);
+  if (broken) return { success: false, error: broken };
+  return { success: true, event };
+}
+
+/**
+ * Rules between the envelope and its `data`, which neither schema sees alone. v1.1 §1b.4: a
+ * request's `due` is its signed `time` plus its `limitSeconds`, so that every member computes the
+ * same deadline. A sealed `data` is checked once opened (its plaintext is parsed the same way).
+ */
+export function crossFieldRule(event: AllianceEvent): string | undefined {
+  if (event.datacontenttype !== DataContentType.Json || parseEventType(event.type)?.kind !== ControlKind.enum.request) return undefined;
+  const request = event.data as Request;
+  if (!isDueConsistent(event.time, request)) return `data.due: ${request.due} is not time ${event.time} + limitSeconds ${request.limitSeconds}`;
+  return undefined;
 }
 
 function parseSealed(envelope: AllianceEvent): ParseEventResult {

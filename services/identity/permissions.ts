@@ -1,6 +1,7 @@
 import type { AllianceConfig } from "../../schemas/config.js";
 import { Channel, GOVERNANCE_CHANNEL, SECRETARIAT_CODE } from "../../schemas/protocol.js";
 import { PROCESSED_BUCKET } from "../bus/consume/idempotency.js";
+import { TRACKING_BUCKET } from "../tracking/bucket.js";
 import { quarantineWriterSubjects, StreamName, streamForChannel, SUBJECT_ROOT } from "../bus/wire/subjects.js";
 import { IdentityKind, inboxPrefix, listIdentities, readerNames, type Identity } from "./identities.js";
 import { ADMIN_ONLY_API, JsApi, JsEvents, Kv } from "./jsapi.js";
@@ -84,6 +85,8 @@ function participantPermissions(name: string, config: Config): UserPermissions {
     quarantineWriterSubjects(name),
     JsApi.info,
     JsApi.streamInfo(Kv.streamName(PROCESSED_BUCKET)),
+    // v1.1 tracking views (services/tracking): each participant writes its own keys only.
+    Kv.keys(TRACKING_BUCKET, name),
   ]);
   const streams = readableStreams(name, config);
   for (const stream of streams) publish.add(JsApi.streamInfo(stream));
@@ -150,6 +153,8 @@ function monitorPermissions(name: string): UserPermissions {
         JsApi.info, JsApi.streamNames, JsApi.streamList, JsApi.streamInfo("*"),
         JsApi.consumerNames("*"), JsApi.consumerList("*"), JsApi.consumerInfo("*", "*"),
         ...JsApi.consumerCreate(q, "*"), JsApi.consumerNext(q, "*"), JsApi.consumerDelete(q, "*"),
+        // The members' v1.1 tracking views, read for the overdue and missing-receipt rules.
+        JsApi.msgGet(Kv.streamName(TRACKING_BUCKET)),
       ],
       deny: [...ADMIN_ONLY_API],
     },

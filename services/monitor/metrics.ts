@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import { levelValue } from "./types.js";
+import { createTrackingMetrics } from "./tracking-metrics.js";
 import type { Status } from "./view.js";
 
 /**
@@ -53,6 +54,7 @@ export function createMetrics(): MonitorMetrics {
     overall: gauge("alliance_health_overall", "Overall verdict: 0 ok, 1 warn, 2 critical (as /readyz)."),
     lastSample: gauge("alliance_monitor_last_sample_timestamp_seconds", "When the monitor last read JetStream successfully (Unix time)."),
   };
+  const tracking = createTrackingMetrics(registry);
   const quarantined = counter("alliance_quarantine_messages_total", "Quarantined messages read from the quarantine stream since the monitor started, by reason and claimed origin member.", ["reason", "member"]);
   const written = counter("alliance_quarantine_written_total", "Quarantined messages read since the monitor started, by the writer that stored the copy (from its subject, enforced by the broker).", ["writer"]);
   const advisories = counter("alliance_jetstream_advisories_total", "JetStream advisories received since the monitor started.", ["kind", "stream", "consumer"]);
@@ -69,6 +71,7 @@ export function createMetrics(): MonitorMetrics {
 
   function update(status: Status): void {
     for (const metric of Object.values(g)) metric.reset();
+    tracking.update(status);
     for (const s of status.streams) {
       const l = { stream: s.name };
       g.streamMessages.set(l, s.messages);

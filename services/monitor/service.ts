@@ -6,6 +6,8 @@ import { collectSample } from "./collect.js";
 import { SampleHistory, type ChartPoint } from "./history.js";
 import { createMetrics, type MonitorMetrics } from "./metrics.js";
 import { startQuarantineFeed } from "./quarantine-feed.js";
+import { createTrackingFeed } from "./tracking-feed.js";
+import type { MemberViews } from "../tracking/service.js";
 import { buildStatus } from "./status.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import type { Status } from "./view.js";
@@ -46,6 +48,8 @@ export function createMonitor({ config, bus, log: parentLog, now = Date.now }: M
   const feed = startQuarantineFeed(bus.js, log);
   const advisories = watchAdvisories(bus.nc, log, now);
   const metrics = createMetrics();
+  const trackingFeed = createTrackingFeed(bus, config.bounds.replicas, log);
+  let tracking: MemberViews[] = [];
   const listeners = new Set<(status: Status) => void>();
   const collector: { error?: string; lastSampleAt?: number } = {};
   let tickAt: number | undefined;
@@ -53,7 +57,7 @@ export function createMonitor({ config, bus, log: parentLog, now = Date.now }: M
   let running: Promise<Status> | undefined;
   let stopped = false;
 
-  const rebuild = () => buildStatus({ now: now(), config, history, quarantine: feed.tally(now()), advisories: advisories.tally(), collector });
+  const rebuild = () => buildStatus({ now: now(), config, history, quarantine: feed.tally(now()), advisories: advisories.tally(), collector, tracking });
   let current = rebuild();
 
   async function tick(): Promise<Status> {
@@ -65,6 +69,7 @@ export function createMonitor({ config, bus, log: parentLog, now = Date.now }: M
       // Counts by origin come from the feed: give it a moment to read what the sample saw stored.
       const quarantine = sample.streams.find((s) => s.name === StreamName.quarantine);
       if (quarantine) await feed.readUpTo(quarantine.lastSeq, Math.min(1_000, settings.collectIntervalSeconds * 500));
+      tracking = await trackingFeed.read();
     } catch (err) {
       if (collector.error === undefined) log.warn({ err }, "cannot sample JetStream");
       collector.error = (err as Error).message;

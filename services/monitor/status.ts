@@ -6,7 +6,9 @@ import { OTHER, quarantineLastMinute } from "./quarantine-tally.js";
 import { isReason } from "../bus/wire/reasons.js";
 import { evaluateRules } from "./rules.js";
 import { worst, type AdvisoryTally, type ConsumerSample, type QuarantineTally } from "./types.js";
-import type { ConsumerView, MemberName, Status, StreamView } from "./view.js";
+import type { Check, ConsumerView, MemberName, Status, StreamView } from "./view.js";
+import type { MemberViews } from "../tracking/service.js";
+import { trackingStatus } from "./tracking-rules.js";
 
 export interface StatusInput {
   readonly now: number;
@@ -15,6 +17,8 @@ export interface StatusInput {
   readonly quarantine: QuarantineTally;
   readonly advisories: AdvisoryTally;
   readonly collector: { readonly error?: string; readonly lastSampleAt?: number };
+  /** The members' v1.1 tracking views, as last read from KV. */
+  readonly tracking?: readonly MemberViews[];
 }
 
 /** Everything the monitor shows, from the latest sample, its history and the tallies. No I/O. */
@@ -42,10 +46,11 @@ export function buildStatus(input: StatusInput): Status {
   });
   const missing = sample?.missing ?? [];
   const lastMinute = quarantineLastMinute(input.quarantine, now);
-  const checks = evaluateRules({
+  const tracked = input.tracking && input.tracking.length > 0 ? trackingStatus(input.tracking, now, config.tracking) : undefined;
+  const checks = sortChecks([...evaluateRules({
     now, thresholds: config.monitor.thresholds, streams, consumers, missing, members,
     quarantine: { ...lastMinute, lastMinute: lastMinute.count }, advisories: input.advisories, collector: input.collector,
-  });
+  }), ...(tracked?.checks ?? [])]);
 
   const levelOf = (stream: string, consumer?: string) =>
     worst(checks.filter((c) => c.stream === stream && (consumer === undefined || c.consumer === consumer)).map((c) => c.level));
@@ -92,7 +97,13 @@ export function buildStatus(input: StatusInput): Status {
     advisories: input.advisories,
     checks,
     members,
+    ...(tracked ? { tracking: tracked.panel } : {}),
   };
+}
+
+function sortChecks(checks: Check[]): Check[] {
+  const order = { critical: 0, warn: 1, ok: 2 };
+  return checks.sort((a, b) => order[a.level] - order[b.level]);
 }
 
 function consumerView(c: ConsumerSample, { now, history }: StatusInput, codes: readonly string[]): Omit<ConsumerView, "level"> {

@@ -1,3 +1,4 @@
+import type { TrackingPanel } from "./tracking-rules.js";
 import type { AdvisoryTally, ConsumerSample, Level, QuarantineExample, StreamSample } from "./types.js";
 
 /**
@@ -47,6 +48,10 @@ export const Rule = {
   QuarantineRate: "quarantine-rate",
   MaxDeliveries: "max-deliveries",
   QuorumLost: "quorum-lost",
+  // v1.1 §1b.4 (tracking-rules.ts).
+  RequestOverdue: "request-overdue",
+  ReceiptsMissing: "receipts-missing",
+  RecallPending: "recall-pending",
 } as const;
 export type Rule = (typeof Rule)[keyof typeof Rule];
 
@@ -95,4 +100,6 @@ export interface Status {
   /** Every rule's verdict, worst first; `ok` ones included (the metrics export them too). */
   readonly checks: readonly Check[];
   readonly members: readonly MemberName[];
+  /** v1.1 requests and receipts, from the members' tracking views; absent when none are published. */
+  readonly tracking?: TrackingPanel;
 }

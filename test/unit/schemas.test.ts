@@ -9,6 +9,7 @@ import {
   PriorityChannel,
   PriorityKind,
 } from "../../schemas/index.js";
+import { ContentKind } from "../../schemas/protocol.js";
 import { isImoNumber } from "../../schemas/data/conveyance.js";
 import { demoScenario } from "../../services/demo/scenario.js";
 
@@ -79,7 +80,7 @@ const capacity = {
   deliveryLanguages: ["ar", "en"],
 };
 
-function sampleData(channel: PriorityChannel, kind: PriorityKind): Record<string, unknown> {
+function sampleData(channel: PriorityChannel, kind: ContentKind): Record<string, unknown> {
   switch (kind) {
     case "bulletin":
       return { ...base, ...facets[channel], ...details[channel] };
@@ -107,7 +108,8 @@ function event(type: string, data: unknown, extra: Record<string, unknown> = {})
   };
 }
 
-const pairs = PriorityChannel.options.flatMap((c) => PriorityKind.options.map((k) => [c, k] as const));
+const pairs = PriorityChannel.options.flatMap((c) => ContentKind.options.map((k) => [c, k] as const));
+const allPairs = PriorityChannel.options.flatMap((c) => PriorityKind.options.map((k) => [c, k] as const));
 
 /** Parses `data` as the `data` of `channel`.`kind` and returns whether it passed. */
 function accepts(channel: PriorityChannel, kind: PriorityKind, data: unknown): boolean {
@@ -115,8 +117,8 @@ function accepts(channel: PriorityChannel, kind: PriorityKind, data: unknown): b
 }
 
 describe("schemas - registry", () => {
-  it("registers exactly the 12 priority types", () => {
-    expect(Object.keys(priorityDataSchemas).sort()).toEqual(pairs.map(([c, k]) => eventType(c, k)).sort());
+  it("registers exactly the 24 priority types (12 content, 12 v1.1 control)", () => {
+    expect(Object.keys(priorityDataSchemas).sort()).toEqual(allPairs.map(([c, k]) => eventType(c, k)).sort());
     for (const type of Object.keys(priorityDataSchemas)) expect(knownEventTypes()).toContain(type);
   });
 });

@@ -17,3 +17,6 @@ export { createUserNkey, publicKeyOfNkeySeed } from "./nkeys.js";
 export { sealedKidsInStreams } from "./sealed-kids.js";
 export { backupStream, restoreStream } from "./backup.js";
 export type { BackupOutcome } from "./backup.js";
+export { eraseMessage, findQuarantineCopies, storedAt } from "./erase.js";
+export { openJsonView } from "./json-view.js";
+export type { JsonView, OpenJsonViewOptions } from "./json-view.js";

@@ -11,6 +11,7 @@ import type { Logger } from "../core/logger.js";
 import { HeldFor, MessageHold, type HoldHealth } from "./hold.js";
 import { createQuarantineWriter, type QuarantineWriter } from "./quarantine.js";
 import { readAhead } from "./read-ahead.js";
+import { HandlerRejection } from "./rejection.js";
 import { Reason } from "../wire/reasons.js";
 import type { IncomingMessage, SealedInfo, Verdict, Verifier } from "../wire/verify.js";
 import { DataContentType } from "../../../schemas/protocol.js";
@@ -231,6 +232,7 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
       working: () => msg.working(),
     });
   } catch (err) {
+    if (err instanceof HandlerRejection) return reject(err.reason, err.detail);
     if (deliveryCount >= settings.maxDeliver) {
       return reject(Reason.MaxDeliveries, `handler failed on all ${deliveryCount} deliveries; last: ${(err as Error).message}`);
     }

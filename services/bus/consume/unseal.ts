@@ -1,5 +1,5 @@
 import { DataContentType } from "../../../schemas/protocol.js";
-import { dataSchemaFor } from "../../../schemas/registry.js";
+import { crossFieldRule, dataSchemaFor } from "../../../schemas/registry.js";
 import { sealedAad, type SealedData } from "../../../schemas/sealed.js";
 import { z } from "zod";
 import { openJwe, type PrivateKeyring } from "../wire/jwe.js";
@@ -46,6 +46,10 @@ export function withUnseal(verify: Verifier, { member, keyring, bounds }: Unseal
     if (!schema) return reject(Reason.Schema, `unknown type ${event.type}`);
     const data = schema.safeParse(json.value);
     if (!data.success) return reject(Reason.Schema, `sealed plaintext: ${z.prettifyError(data.error)}`);
-    return { ok: true, kid: verdict.kid, event: { ...event, datacontenttype: DataContentType.Json, data: data.data }, sealed: { recipients, kid: opened.kid } };
+    const plain = { ...event, datacontenttype: DataContentType.Json, data: data.data };
+    // The rules between envelope and data (a request's due time) hold for an opened event too.
+    const broken = crossFieldRule(plain);
+    if (broken) return reject(Reason.Schema, `sealed plaintext: ${broken}`);
+    return { ok: true, kid: verdict.kid, event: plain, sealed: { recipients, kid: opened.kid } };
   };
 }

@@ -37,7 +37,7 @@ export const ErrorCode = {
   HealthCritical: "ERR_HEALTH_CRITICAL",
   /** A live key directory has not folded its governance stream up to a message's receipt: verification waits (transient). */
   DirectoryBehind: "ERR_DIRECTORY_BEHIND",
-  /** v1.1 §1b.3: the event breaks the handling policy (a plaintext RED or AMBER+STRICT, H3 without its note). */
+  /** v1.1 §1b.3–§1b.4: the event breaks the handling policy (a plaintext RED or AMBER+STRICT, H3 without its note, a receipt for an event never received, a retract of someone else's event). */
   PolicyRefused: "ERR_POLICY",
   /** v1.1 §1b.2: `recipients` means sealed, and this publisher has no encryption directory to seal with. */
   SealUnavailable: "ERR_SEAL_UNAVAILABLE",
@@ -66,6 +66,10 @@ export const ErrorCode = {
   BackupFailed: "ERR_BACKUP_FAILED",
   /** `alliance tail` rejected every message it saw (exit code 4). */
   AllRejected: "ERR_ALL_REJECTED",
+  /** A handler found the message breaks a rule it alone can judge; the subscriber quarantines it (consume/rejection.ts). */
+  HandlerRejected: "ERR_HANDLER_REJECTED",
+  /** v1.1 §1b.3: passing on a RED, AMBER+STRICT or H2 original without the originator's consent naming every new recipient. */
+  ConsentMissing: "ERR_CONSENT_MISSING",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

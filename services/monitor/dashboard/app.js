@@ -2,6 +2,7 @@
 // event stream is unavailable. Everything is built with textContent: quarantine details and
 // subjects come from hostile senders and are never parsed as HTML.
 import { drawLineChart, PALETTE } from "./charts.js";
+import { renderTracking } from "./tracking.js";
 
 const state = { status: null, points: [], colors: new Map(), lastT: 0 };
 const $ = (id) => document.getElementById(id);
@@ -181,6 +182,7 @@ function render(s) {
   renderConsumers(s);
   renderQuarantine(s);
   renderCluster(s);
+  renderTracking(s, { h, levelEl, memberEl, $ });
   renderCharts(s);
 }
 

@@ -1,0 +1,156 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AllianceConfig } from "../../schemas/config.js";
+import type { Lang } from "../../schemas/protocol.js";
+import type { TrackingConfig } from "../../schemas/tracking.js";
+import type { Bus } from "../bus/core/bus.js";
+import { isAllianceError, ErrorCode } from "../bus/core/errors.js";
+import type { Logger } from "../bus/core/logger.js";
+import type { Signer } from "../bus/keys/keys.js";
+import { openJsonView } from "../bus/admin/json-view.js";
+import { createPublisher } from "../bus/publish/publisher.js";
+import type { Verifier } from "../bus/wire/verify.js";
+import type { Monitor } from "../monitor/service.js";
+import { createRecall, createTracking, TRACKING_BUCKET, type Tracking } from "../tracking/index.js";
+import { demoScenario } from "./scenario.js";
+
+/**
+ * The v1.1 scene (requests, receipts, originator control, recall), after the main scenario: Spain
+ * asks Morocco urgently and is answered in time; Senegal's request to France goes overdue on the
+ * dashboard; Italy retracts a bulletin sent in error and sees its three recipients comply while
+ * the operator erases it; Spain may pass Italy's RED bulletin to France only with Italy's consent.
+ */
+
+/** The demo's config shortens Senegal's standard limit from 7 days to a few seconds; the limit is signed into the request. */
+export const DEMO_STANDARD_LIMIT_SECONDS = 3;
+const PARTIES = ["es", "ma", "sn", "fr", "it"] as const;
+type Party = (typeof PARTIES)[number];
+
+export interface TrackingSceneDeps {
+  readonly config: Readonly<AllianceConfig>;
+  readonly log: Logger;
+  /** The administrator's connection: provisions the views' bucket and runs the recall service. */
+  readonly adminBus: Bus;
+  readonly ministries: ReadonlyMap<string, Bus>;
+  readonly signers: ReadonlyMap<string, Signer>;
+  readonly verify: Verifier;
+  readonly monitor?: Monitor | undefined;
+  readonly timeoutMs?: number;
+}
+
+export async function runTrackingScene({ config, log: parent, adminBus, ministries, signers, verify, monitor, timeoutMs = 30_000 }: TrackingSceneDeps): Promise<{ unexpected: string[] }> {
+  const log = parent.child({ svc: "tracking-scene" });
+  const unexpected: string[] = [];
+  const until = async (what: string, check: () => boolean) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) {
+        unexpected.push(`tracking scene: ${what} did not happen in time`);
+        return false;
+      }
+      await sleep(50);
+    }
+    return true;
+  };
+  await openJsonView(adminBus.js, adminBus.jsm, TRACKING_BUCKET, { replicas: config.bounds.replicas, create: true });
+  const recall = await createRecall({ bus: adminBus, verify, log });
+  const seen = new Map<Party, Set<string>>(PARTIES.map((p) => [p, new Set()]));
+  const deleted = new Map<Party, string[]>(PARTIES.map((p) => [p, []]));
+  const trackings = new Map<Party, Tracking>();
+  try {
+    for (const code of PARTIES) {
+      const bus = ministries.get(code)!;
+      const lang = (config.members.find((m) => m.code === code)?.lang ?? "en") as Lang;
+      const trackingConfig: TrackingConfig = code === "sn" ? { ...config.tracking, limitSeconds: { ...config.tracking.limitSeconds, standard: DEMO_STANDARD_LIMIT_SECONDS } } : config.tracking;
+      const tracking = createTracking({
+        // The desks already report every quarantined attack: the members' own subscribers stay quiet about them.
+        bus, member: code, lang, verify, log: log.child({ member: code }, { level: "error" }), config: trackingConfig, subscriber: config.subscriber, bounds: config.bounds,
+        publisher: createPublisher({ js: bus.js, signer: signers.get(code)!, bounds: config.bounds, log }),
+      });
+      await tracking.start({
+        handler: async (event) => void seen.get(code)!.add(event.id),
+        onRetract: async (retract) => {
+          deleted.get(code)!.push(retract.data.of);
+          log.info({ member: code, event: retract.data.of, reason: retract.data.reason }, "🗑 retracted by its originator: local copies deleted");
+        },
+      });
+      trackings.set(code, tracking);
+    }
+    const t = (code: Party) => trackings.get(code)!;
+    const saw = (code: Party, id: string) => seen.get(code)!.has(id);
+
+    // 1. Spain asks Morocco, urgently (8 hours, Directive (EU) 2023/977 art. 5), and is answered in time.
+    const ask = await t("es").client!.request({
+      channel: "border", to: ["ma"], urgency: "urgent-direct", lang: "es",
+      subject: "Tripulación del pesquero «Mar de Alborán»", question: "¿Pueden confirmar la lista de tripulantes embarcados en Tánger Med el 28 de noviembre?",
+    });
+    log.info({ id: ask.id, due: ask.due, limitSeconds: ask.limitSeconds }, "❓ Spain asks Morocco (urgent-direct); due from the signed time");
+    if (await until("Morocco reading Spain's request", () => saw("ma", ask.id))) {
+      const answer = await t("ma").client!.respond(ask.id, "قائمة الطاقم مرفقة: أربعة عشر بحارا، جميعهم مسجلون لدى ميناء طنجة المتوسط.");
+      await until("Spain reading Morocco's answer", () => saw("es", answer.id));
+      const view = t("es").views(Date.now()).requests.find((r) => r.id === ask.id);
+      if (!view || view.pending.length > 0 || view.answered.some((a) => a.late)) unexpected.push("tracking scene: Morocco's answer not seen in time by Spain");
+      else log.info({ id: ask.id, answered: view.answered }, "✔ Morocco answered within the time limit");
+    }
+
+    // 2. Senegal asks France (standard, shortened for the demo); France does not answer in time.
+    const late = await t("sn").client!.request({
+      channel: "crime", to: ["fr"], urgency: "standard", lang: "fr",
+      subject: "Conteneur MSCU1234565 Dakar–Marseille", question: "Pouvez-vous identifier le destinataire du conteneur MSCU1234565 débarqué à Marseille-Fos ?",
+    });
+    log.info({ id: late.id, due: late.due, limitSeconds: late.limitSeconds }, "❓ Senegal asks France (standard; the demo config shortens the limit, signed into the request)");
+    await until("France reading Senegal's request", () => saw("fr", late.id));
+    await sleep(Math.max(0, Date.parse(late.due) - Date.now()) + 100);
+
+    // 3. Italy retracts a bulletin sent in error; its three recipients comply; the operator erases it.
+    const base = demoScenario.find((m) => m.origin === "it" && m.channel === "crime" && m.kind === "bulletin")!.data as Record<string, unknown>;
+    const wrong = await t("it").client!.publish({
+      channel: "crime", kind: "bulletin", tlp: "AMBER", lang: "it", recipients: ["sn", "ma", "es"],
+      data: { ...base, title: "Bollettino inviato per errore", summary: "Bollettino destinato a un altro ufficio, inviato per errore." },
+    });
+    await until("the three received receipts", () => (t("it").views(Date.now()).receipts.find((r) => r.event === wrong.id)?.missing.length ?? 1) === 0);
+    await t("it").client!.retract(wrong.id, "Inviato per errore: destinatari sbagliati.");
+    log.info({ id: wrong.id }, "↩ Italy retracts a bulletin sent in error");
+    if (await until("every recipient applying Italy's retract", () => t("it").views(Date.now()).recalls.find((r) => r.event === wrong.id)?.pending.length === 0)) {
+      log.info({ id: wrong.id, complied: t("it").views(Date.now()).recalls.find((r) => r.event === wrong.id)!.complied }, "✔ every recipient confirmed retracted-applied");
+    }
+    if (await until("the operator erasing the original", () => recall.outcomes.some((o) => o.event === wrong.id && o.erased))) {
+      log.info({ id: wrong.id }, "🧹 the operator's recall service erased it from its stream and from quarantine");
+    }
+
+    // 4. Spain may pass Italy's RED bulletin to France only with Italy's signed consent.
+    const red = await t("it").client!.publish({
+      channel: "crime", kind: "bulletin", tlp: "RED", lang: "it", recipients: ["es", "ma"],
+      data: { ...base, title: "Rete di spedizionieri fittizi: nominativi", summary: "Nominativi e società della rete, per i soli destinatari." },
+    });
+    await until("Spain reading Italy's RED bulletin", () => saw("es", red.id));
+    const onward = { channel: "crime" as const, kind: "bulletin", tlp: "RED" as const, lang: "es" as const, recipients: ["fr"], derivedfrom: `it:${red.id}`,
+      data: { ...base, title: "Red de transitarios ficticios (de Italia)", summary: "Información de Italia transmitida con su consentimiento." } };
+    try {
+      await t("es").client!.publish(onward);
+      unexpected.push("tracking scene: Spain passed on Italy's RED bulletin without consent");
+    } catch (err) {
+      if (!isAllianceError(err, ErrorCode.ConsentMissing)) throw err;
+      log.warn({ code: err.code }, "⛔ Spain may not pass Italy's RED bulletin to France without Italy's consent");
+    }
+    const please = await t("es").client!.request({ channel: "crime", to: ["it"], urgency: "urgent", lang: "es", subject: "Consentimiento", question: `¿Podemos transmitir ${red.id} a Francia?` });
+    await until("Italy reading Spain's ask", () => saw("it", please.id));
+    const consent = await t("it").client!.consent(red.id, "es", ["fr"]);
+    await t("it").client!.respond(please.id, "Consenso concesso per la Francia.");
+    await until("Spain holding Italy's consent", () => saw("es", consent.id));
+    const passed = await t("es").client!.publish(onward);
+    if (await until("France reading the bulletin Spain passed on", () => saw("fr", passed.id))) log.info({ id: passed.id, derivedfrom: onward.derivedfrom }, "✔ with Italy's consent naming France, Spain passed it on, to France alone");
+
+    // The views, for the dashboard: Senegal's request to France is overdue there.
+    for (const tracking of trackings.values()) await tracking.publishViews(Date.now());
+    if (monitor) {
+      const status = await monitor.sampleNow();
+      const overdue = status.checks.find((c) => c.rule === "request-overdue" && c.level === "critical" && c.member === "fr");
+      if (overdue) log.warn(`📊 dashboard: ${overdue.message}`);
+      else unexpected.push("tracking scene: the dashboard does not show Senegal's overdue request to France");
+    }
+  } finally {
+    for (const tracking of trackings.values()) await tracking.stop();
+    await recall.stop();
+  }
+  return { unexpected };
+}

@@ -1,0 +1,15 @@
+export { createTracking } from "./service.js";
+export { TRACKING_BUCKET, trackingConsumerName } from "./bucket.js";
+export type { MemberViews, Tracking, TrackingDeps, TrackingStartOptions } from "./service.js";
+export { createTrackingClient } from "./client.js";
+export type { RequestInput, SentRequest, TrackingClient, TrackingClientDeps } from "./client.js";
+export { withTracking } from "./wrap.js";
+export type { ReceiptSink, RetractHook, TrackingWrapOptions } from "./wrap.js";
+export { needsConsent, parseEventRef, policyViolation } from "./policy.js";
+export { applyTracked, emptyTracking, isContentKind, isControlKind, kindOf } from "./state.js";
+export type { ConsentEntry, KnownEvent, ReceiptEntry, RequestEntry, RetractEntry, TrackingState } from "./state.js";
+export { dueAt, DueLevel, dueLevel, limitInForce } from "./due.js";
+export { overdueRequests, recallsView, receiptsView, requestsView } from "./views.js";
+export type { RecallView, ReceiptsView, RecipientReceipt, RequestView } from "./views.js";
+export { createRecall } from "./recall.js";
+export type { Recall, RecallDeps, RecallOutcome } from "./recall.js";

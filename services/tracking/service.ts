@@ -1,0 +1,147 @@
+import type { TrackingConfig } from "../../schemas/tracking.js";
+import { ControlKind, PriorityChannel, type Lang } from "../../schemas/protocol.js";
+import type { Bus } from "../bus/core/bus.js";
+import type { Logger } from "../bus/core/logger.js";
+import type { Bounds, SubscriberConfig } from "../../schemas/config.js";
+import { openJsonView, type JsonView } from "../bus/admin/json-view.js";
+import { readStream } from "../bus/admin/read-stream.js";
+import { openProcessedRecord } from "../bus/consume/idempotency.js";
+import { subscribe, type Handler, type Rejection, type Subscription } from "../bus/consume/subscriber.js";
+import type { Publisher } from "../bus/publish/publisher.js";
+import type { Verifier } from "../bus/wire/verify.js";
+import { streamForChannel } from "../bus/wire/subjects.js";
+import { TRACKING_BUCKET, trackingConsumerName } from "./bucket.js";
+import { createTrackingClient, type TrackingClient } from "./client.js";
+import { policyViolation } from "./policy.js";
+import { applyTracked, emptyTracking, isContentKind, type TrackingState } from "./state.js";
+import { recallsView, receiptsView, requestsView, type RecallView, type ReceiptsView, type RequestView } from "./views.js";
+import { withTracking, type RetractHook } from "./wrap.js";
+
+
+export interface TrackingDeps {
+  readonly bus: Pick<Bus, "js" | "jsm">;
+  readonly member: string;
+  readonly lang: Lang;
+  readonly verify: Verifier;
+  readonly log: Logger;
+  readonly config: TrackingConfig;
+  readonly subscriber: SubscriberConfig;
+  readonly bounds: Pick<Bounds, "replicas" | "streamMaxAgeDays">;
+  /** Publishes this member's requests, responses and receipts; without it the service only reads. */
+  readonly publisher?: Publisher;
+}
+
+export interface TrackingStartOptions {
+  /** The application's handler: every event this member reads, after the policy checks. */
+  readonly handler: Handler;
+  readonly onRetract?: RetractHook;
+  readonly onRejected?: (rejection: Rejection) => void;
+  /** The durable consumer on each priority stream; default `<member>-tracking` (trackingConsumerName). */
+  readonly durable?: string;
+}
+
+export interface MemberViews {
+  readonly member: string;
+  readonly at: string;
+  readonly requests: RequestView[];
+  readonly recalls: RecallView[];
+  /** This member's own restricted events (content and requests) with their recipients' receipts, oldest first. */
+  readonly receipts: ReceiptsView[];
+}
+
+export interface Tracking extends AsyncDisposable {
+  readonly state: TrackingState;
+  readonly client: TrackingClient | undefined;
+  /**
+   * Folds what the priority streams hold now, checked as a subscriber would (restart: the views
+   * come back). `readerNames` gives the reader-consumer names this identity may use on a stream
+   * (a secured server, docs/security.md); without it the server names the reader.
+   */
+  rebuild(options?: { readerNames?: (stream: string) => readonly string[] | undefined | Promise<readonly string[] | undefined> }): Promise<number>;
+  /** Subscribes to the three priority channels through withTracking. */
+  start(options: TrackingStartOptions): Promise<Subscription[]>;
+  views(now: number): MemberViews;
+  /** Writes the views to KV, for the monitor and the CLI. */
+  publishViews(now: number): Promise<MemberViews>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One member's tracking (v1.1 §1b.4): its state folded from the priority streams, the SDK client
+ * that publishes against it, and its views. Deadlines and levels are computed for a `now` the
+ * caller passes: the views never read a clock of their own.
+ */
+export function createTracking(deps: TrackingDeps): Tracking {
+  const { bus, member, verify, log } = deps;
+  const state = emptyTracking();
+  const client = deps.publisher ? createTrackingClient({ member, lang: deps.lang, publisher: deps.publisher, state, config: deps.config }) : undefined;
+  const subscriptions: Subscription[] = [];
+  let view: JsonView | undefined;
+
+  const views = (now: number): MemberViews => ({
+    member,
+    at: new Date(now).toISOString(),
+    requests: requestsView(state, now, member, deps.config.warnRatio),
+    recalls: recallsView(state, now, deps.config.recallDeadlineSeconds, member),
+    receipts: [...state.events.values()]
+      .filter((e) => e.source === member && e.recipients && !e.tombstone && (isContentKind(e.kind) || e.kind === ControlKind.enum.request))
+      .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1))
+      .map((e) => receiptsView(state, e.id)),
+  });
+
+  const stop = async () => {
+    await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
+  };
+
+  return {
+    state,
+    client,
+    async rebuild(options = {}) {
+      let folded = 0;
+      for (const channel of PriorityChannel.options) {
+        const stream = streamForChannel(channel);
+        const readerNames = await options.readerNames?.(stream);
+        for await (const msg of readStream(bus.js, bus.jsm, stream, readerNames ? { readerNames } : {})) {
+          const verdict = await verify({ subject: msg.subject, body: msg.data, header: (n) => msg.headers?.get(n) || undefined, receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)) });
+          if (!verdict.ok) continue;
+          const e = verdict.event;
+          if (e.recipients && !e.recipients.includes(member) && e.source !== member) continue;
+          if (policyViolation(state, e, member)) continue;
+          applyTracked(state, e, { stream: msg.info.stream, seq: msg.info.streamSequence });
+          folded++;
+        }
+      }
+      log.info({ member, folded }, "tracking state rebuilt from the streams");
+      return folded;
+    },
+    async start(options) {
+      const handler = withTracking(options.handler, {
+        member, state, autoReceipts: deps.config.autoReceipts,
+        ...(client ? { receipts: client } : {}), ...(options.onRetract ? { onRetract: options.onRetract } : {}),
+      });
+      for (const channel of PriorityChannel.options) {
+        subscriptions.push(await subscribe({
+          js: bus.js, jsm: bus.jsm, log, member, verify, handler,
+          consumer: { stream: streamForChannel(channel), durable: options.durable ?? trackingConsumerName(member), startFrom: "all", settings: deps.subscriber },
+          processed: (name) => openProcessedRecord(bus.js, name, deps.bounds),
+          ...(options.onRejected ? { onRejected: options.onRejected } : {}),
+          // The policy checks judge each event against the state the stream's earlier events made
+          // (a receipt after its original): handled one at a time, in stream order.
+          readAhead: 1,
+        }));
+      }
+      return subscriptions;
+    },
+    views,
+    async publishViews(now) {
+      const v = views(now);
+      view ??= await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: deps.bounds.replicas });
+      await view.put(`${member}.requests`, v.requests);
+      await view.put(`${member}.recalls`, v.recalls);
+      await view.put(`${member}.receipts`, v.receipts);
+      return v;
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

@@ -1,0 +1,73 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Bus } from "../../services/bus/core/bus.js";
+import { ALLIANCE_BIN, runAlliance } from "../helpers/cli.js";
+import { waitFor } from "../helpers/collect.js";
+import { sampleCrimeBulletin } from "../helpers/fixtures.js";
+import { openTestBus, startTestServer, type TestServer } from "../helpers/nats.js";
+
+const run = promisify(execFile);
+let server: TestServer;
+let bus: Bus;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  bus = await openTestBus(server.url);
+  dir = mkdtempSync(join(tmpdir(), "alliance-tracking-cli-"));
+  env = { ...process.env, NATS_URL: server.url, ALLIANCE_DIRECTORY: join(dir, "keys/directory.json"), LOG_LEVEL: "warn", LOG_PRETTY: "false" };
+  await run("node", [ALLIANCE_BIN, "keys", "init", "--out", join(dir, "keys"), "--members", "it,es,ma,fr"], { env });
+});
+afterAll(async () => {
+  await bus?.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const as = (code: string, args: string[], input?: string) => runAlliance([...args, "--key", join(dir, `keys/${code}.jwk`)], { env, ...(input !== undefined ? { input } : {}) });
+
+// Each command is a process of its own (a few seconds each on a busy machine).
+describe("cli - requests, receipts, consent, retract", { timeout: 180_000 }, () => {
+  it("request, requests, respond: both sides see the request, its due time, and the answer", async () => {
+    const sent = await as("es", ["request", "crime", "--to", "ma", "--urgency", "urgent-direct", "--subject", "MV Atlas crew", "--question", "Crew list?", "--json"]);
+    expect(sent.stderr).toBe("");
+    const { id, due, limitSeconds } = JSON.parse(sent.stdout) as { id: string; due: string; limitSeconds: number };
+    expect(limitSeconds).toBe(8 * 3600);
+    const atMa = await as("ma", ["requests", "--json"]);
+    expect(JSON.parse(atMa.stdout.trim())).toMatchObject({ id, from: "es", due, pending: ["ma"] });
+    const overdue = await as("ma", ["requests", "--overdue", "--now", new Date(Date.parse(due) + 1).toISOString()]);
+    expect(overdue.stdout).toContain(`${id} es→ma urgent-direct due ${due} overdue`);
+    expect((await as("ma", ["respond", id, "--answer", "14 names attached."])).code).toBe(0);
+    const atEs = await as("es", ["requests", "--json"]);
+    expect(JSON.parse(atEs.stdout.trim())).toMatchObject({ id, pending: [], answered: [{ member: "ma" }] });
+  });
+
+  it("consent and retract by the originator; a retract by anyone else is refused with ERR_POLICY; alliance recall erases it", async () => {
+    const recall = spawn("node", [ALLIANCE_BIN, "recall"], { env });
+    let recalled = "";
+    recall.stdout.on("data", (d) => (recalled += d));
+    const file = join(dir, "bulletin.json");
+    writeFileSync(file, JSON.stringify(sampleCrimeBulletin()));
+    const pub = await runAlliance(["publish", "crime", "bulletin", "--data", file, "--key", join(dir, "keys/it.jwk"), "--recipients", "es,ma", "--json"], { env });
+    const { id } = JSON.parse(pub.stdout) as { id: string };
+    const consent = await as("it", ["consent", id, "--to", "fr", "--for", "es"]);
+    expect(consent.code).toBe(0);
+    const refused = await as("ma", ["retract", id, "--reason", "not mine"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("ERR_POLICY");
+    expect((await as("it", ["retract", id, "--reason", "Sent in error."])).code).toBe(0);
+    const receipts = await as("it", ["receipts", id]);
+    expect(receipts.stdout).toContain("es (no receipt)");
+    expect(receipts.stdout).toMatch(/retracted .*complied none; waiting for es,ma/);
+    await waitFor("alliance recall erasing it", () => recalled.includes(id), 60_000);
+    expect(JSON.parse(recalled.trim().split("\n").find((l) => l.includes(id))!)).toMatchObject({ event: id, by: "it", erased: true });
+    const exited = new Promise<number | null>((resolve) => recall.on("close", resolve));
+    recall.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
