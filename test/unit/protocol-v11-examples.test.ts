@@ -5,7 +5,7 @@ import { parseEvent } from "../../schemas/registry.js";
 import { applyTracked, emptyTracking, policyViolation, receiptsView, requestsView } from "../../services/tracking/index.js";
 
 const DOC = readFileSync(join(import.meta.dirname, "../../docs/protocol.md"), "utf8");
-const section = DOC.slice(DOC.indexOf("## v1.1 requests, receipts, recall"));
+const section = DOC.slice(DOC.indexOf("## 15. v1.1 requests, receipts, recall"));
 const examples = [...section.matchAll(/<!-- v1\.1-example: (accept|schema|policy) -->\n```json\n(.+)\n```/g)].map((m) => ({ verdict: m[1]!, body: JSON.parse(m[2]!) as unknown }));
 
 describe("protocol v1.1 - the worked example of requests, receipts and recall", () => {
