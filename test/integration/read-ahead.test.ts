@@ -32,12 +32,12 @@ afterAll(async () => {
 });
 
 describe("subscriber read-ahead - verification runs ahead, the handler does not", () => {
-  it("read-ahead - two publishers' messages reach the handler one at a time, each publisher's in its order", async () => {
+  it("read-ahead - with concurrency 1, two publishers' messages reach the handler one at a time, each publisher's in its order", async () => {
     const seen: { source: string; id: string }[] = [];
     let inHandler = 0;
     let overlapped = false;
     await using _sub = await subscribe({
-      js: bus.js, jsm: bus.jsm, verify, log: testLog,
+      js: bus.js, jsm: bus.jsm, verify, log: testLog, concurrency: 1,
       consumer: { stream: StreamName.crime, durable: "ra-order", startFrom: "all", settings: config.subscriber },
       processed: async () => memoryProcessedRecord(),
       handler: async (event) => {
