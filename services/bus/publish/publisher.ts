@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
 import type { Bounds } from "../../../schemas/config.js";
@@ -6,7 +5,7 @@ import { AllianceError, ErrorCode, TransientError } from "../core/errors.js";
 import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../wire/headers.js";
 import type { Signer } from "../keys/keys.js";
 import type { Logger } from "../core/logger.js";
-import { isTransient } from "../core/retry.js";
+import { isTransient, retryTransient } from "../core/retry.js";
 import { signEvent, type OutgoingEvent, type SignedMessage } from "../wire/sign.js";
 
 export interface PublishReceipt {
@@ -41,25 +40,28 @@ export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, 
     h.set(Header.MsgId, message.id);
     h.set(Header.Signature, message.signature);
     h.set(Header.ContentType, CLOUDEVENTS_CONTENT_TYPE);
-    const deadline = Date.now() + deadlineMs;
-    for (let attempt = 1; ; attempt++) {
-      let ack: PubAck;
-      try {
-        ack = await js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
-      } catch (err) {
-        if (!isTransient(err)) throw new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
-        if (Date.now() >= deadline) throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms`, { cause: err });
-        log.warn({ id: message.id, attempt, err: (err as Error).message }, "publish not acknowledged, retrying with the same id");
-        await sleep(Math.min(250 * 2 ** (attempt - 1), 2_000) * (0.5 + Math.random() / 2));
-        continue;
-      }
-      // On a retry, "duplicate" means our own earlier attempt was stored: success. On the first
-      // attempt it means someone else holds this id inside the window: never report success.
-      if (ack.duplicate && attempt === 1) {
-        throw new AllianceError(ErrorCode.PublishDuplicate, `message id ${message.id} is already in stream ${ack.stream} (seq ${ack.seq})`);
-      }
-      return { id: message.id, subject: message.subject, stream: ack.stream, seq: ack.seq, attempts: attempt };
+    let attempts = 0;
+    let ack: PubAck;
+    try {
+      // Retried with the same id through elections (the stream de-duplicates); jittered, so that
+      // a recovered leader is not stampeded by every publisher at once.
+      ack = await retryTransient((attempt) => {
+        attempts = attempt;
+        return js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
+      }, {
+        deadlineMs, jitter: true,
+        onRetry: (err, attempt) => log.warn({ id: message.id, attempt, err: (err as Error).message }, "publish not acknowledged, retrying with the same id"),
+      });
+    } catch (err) {
+      if (!isTransient(err)) throw new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
+      throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms`, { cause: err });
     }
+    // On a retry, "duplicate" means our own earlier attempt was stored: success. On the first
+    // attempt it means someone else holds this id inside the window: never report success.
+    if (ack.duplicate && attempts === 1) {
+      throw new AllianceError(ErrorCode.PublishDuplicate, `message id ${message.id} is already in stream ${ack.stream} (seq ${ack.seq})`);
+    }
+    return { id: message.id, subject: message.subject, stream: ack.stream, seq: ack.seq, attempts };
   }
 
   return {
