@@ -51,7 +51,7 @@ export function handrolledWorkload(env: BenchEnv, origins: readonly string[]): W
         if (!parsed.success) throw new Error(parsed.error);
         const key = `${name}.${parsed.event.id}`;
         if ((await kv.get(key))?.operation === "PUT") return msg.ack();
-        onHandled(parsed.event.id);
+        onHandled(parsed.event.id, msg.info.timestampNanos / 1e6);
         await kv.put(key, `${msg.info.stream}:${msg.info.streamSequence}`);
         msg.ack();
       };

@@ -140,6 +140,8 @@ function latencyMedians(rounds: LatencyResult[]): LatencyMedians {
     maxMs: medianOf(rounds, (r) => r.maxMs),
     achievedPerSec: medianOf(rounds, (r) => r.achievedPerSec),
     cpuUsPerMsg: medianOf(rounds, (r) => r.cpuUsPerMsg),
+    toStoredP99Ms: medianOf(rounds, (r) => r.toStoredP99Ms),
+    storedToHandlerP99Ms: medianOf(rounds, (r) => r.storedToHandlerP99Ms),
   };
 }
 

@@ -26,8 +26,12 @@ export interface Workload {
   readonly latency?: boolean;
   /** Publishes one bulletin under `id` and resolves on its JetStream acknowledgement. */
   publishOne(id: string): Promise<unknown>;
-  /** A durable pull consumer on the crime stream calling `onHandled` with each message's id, in order. */
-  startConsumer(durable: string, startFrom: StartFrom, onHandled: (id: string) => void): Promise<{ stop(): Promise<void> }>;
+  /**
+   * A durable pull consumer on the crime stream calling `onHandled` with each message's id, in
+   * order, and the time the stream stored it (epoch ms, the server's clock): where the latency
+   * runs split the publisher's share of the delay from the consumer's.
+   */
+  startConsumer(durable: string, startFrom: StartFrom, onHandled: (id: string, storedAtMs: number) => void): Promise<{ stop(): Promise<void> }>;
 }
 
 /** JetStream alone: publish with a message id, pull-consume and ack. No signature, no schema. */
@@ -46,7 +50,7 @@ export function rawWorkload(env: BenchEnv): Workload {
       const messages = await consumer.consume({ max_messages: PULL_BATCH, idle_heartbeat: 5_000, expires: 30_000 });
       const loop = (async () => {
         for await (const msg of messages as AsyncIterable<JsMsg>) {
-          onHandled(msg.headers?.get(Header.MsgId) ?? "");
+          onHandled(msg.headers?.get(Header.MsgId) ?? "", msg.info.timestampNanos / 1e6);
           msg.ack();
         }
       })();
@@ -86,7 +90,7 @@ export function secureWorkload(env: BenchEnv, { record = "kv", origins = ["fr"] 
         js, jsm, verify, log: env.log, member: "es",
         consumer: { stream: StreamName.crime, durable, startFrom, settings: env.config.subscriber },
         processed: async (name) => (record === "memory" ? memoryProcessedRecord() : openProcessedRecord(js, name, env.config.bounds)),
-        handler: async (event) => onHandled(event.id),
+        handler: async (event, ctx) => onHandled(event.id, ctx.receivedAt.getTime()),
         onRejected: (rejection) => env.log.error({ rejection }, "bench message rejected: the secure path is broken"),
       });
     },

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
 import type { Bounds } from "../../../schemas/config.js";
@@ -34,27 +35,45 @@ export interface Publisher {
   send(message: SignedMessage): Promise<PublishReceipt>;
 }
 
+/** The wait before the second attempt; retryTransient's backoff takes over from the third. */
+const FIRST_RETRY_MS = 250;
+
+function refused(message: SignedMessage, err: unknown): AllianceError {
+  return new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
+}
+
 export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, attemptTimeoutMs = 5_000 }: PublisherDeps): Publisher {
   async function send(message: SignedMessage): Promise<PublishReceipt> {
     const h = headers();
     h.set(Header.MsgId, message.id);
     h.set(Header.Signature, message.signature);
     h.set(Header.ContentType, CLOUDEVENTS_CONTENT_TYPE);
-    let attempts = 0;
+    const started = Date.now();
+    let attempts = 1;
+    const attempt = () => js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
     let ack: PubAck;
     try {
-      // Retried with the same id through elections (the stream de-duplicates); jittered, so that
-      // a recovered leader is not stampeded by every publisher at once.
-      ack = await retryTransient((attempt) => {
-        attempts = attempt;
-        return js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
-      }, {
-        deadlineMs, jitter: true,
-        onRetry: (err, attempt) => log.warn({ id: message.id, attempt, err: (err as Error).message }, "publish not acknowledged, retrying with the same id"),
-      });
-    } catch (err) {
-      if (!isTransient(err)) throw new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
-      throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms`, { cause: err });
+      // The first attempt directly, not through the retry helper: an acknowledged publish then
+      // resolves as soon as its ack is read, before messages that arrived with it are handled.
+      ack = await attempt();
+    } catch (first) {
+      if (!isTransient(first)) throw refused(message, first);
+      log.warn({ id: message.id, attempt: 1, err: (first as Error).message }, "publish not acknowledged, retrying with the same id");
+      try {
+        // The same id every time (the stream de-duplicates), jittered so that a recovered leader
+        // is not stampeded by every publisher at once.
+        ack = await retryTransient(async () => {
+          if (attempts === 1) await sleep(FIRST_RETRY_MS * (0.5 + Math.random() / 2));
+          attempts++;
+          return attempt();
+        }, {
+          deadlineMs: Math.max(0, deadlineMs - (Date.now() - started)), jitter: true,
+          onRetry: (err, n) => log.warn({ id: message.id, attempt: n + 1, err: (err as Error).message }, "publish not acknowledged, retrying with the same id"),
+        });
+      } catch (err) {
+        if (!isTransient(err)) throw refused(message, err);
+        throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms`, { cause: err });
+      }
     }
     // On a retry, "duplicate" means our own earlier attempt was stored: success. On the first
     // attempt it means someone else holds this id inside the window: never report success.
