@@ -6,4 +6,6 @@ export { signEvent } from "./sign.js";
 export type { OutgoingEvent, SignedMessage } from "./sign.js";
 export { StreamName, eventSubject, channelSubject, quarantineSubject, derivedSubject, streamForChannel, SUBJECT_ROOT } from "./subjects.js";
 export { createVerifier } from "./verify.js";
-export type { IncomingMessage, Verdict, Verifier, VerifierDeps } from "./verify.js";
+export type { IncomingMessage, Verdict, Verifier, VerifierDeps, SignatureCheck } from "./verify.js";
+export { createSignaturePool } from "./signature-pool.js";
+export type { SignaturePool } from "./signature-pool.js";
