@@ -3,8 +3,8 @@ import type { AllianceConfig } from "../../schemas/config.js";
 import type { Jwks } from "../../schemas/keys.js";
 import { readStream } from "../bus/admin/read-stream.js";
 import { Header } from "../bus/wire/headers.js";
-import { parseSignatureHeader } from "../bus/wire/jws.js";
-import { createSignaturePool } from "../bus/wire/signature-pool.js";
+import { parseSignatureHeader, verifyDetachedNative } from "../bus/wire/jws.js";
+import { createSignaturePool, type SignaturePool } from "../bus/wire/signature-pool.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createFold, toStreamMessage, type Folded, type StreamMessage } from "./fold.js";
 import { foundingState } from "./state/initial.js";
@@ -23,6 +23,8 @@ export interface RebuildDeps {
 
 /** Messages read ahead of the fold, their signatures checked meanwhile on the pool's threads. */
 const VERIFY_AHEAD = 1024;
+/** Workers start only for a stream at least this long: below it, starting them costs more than they save. */
+const POOL_AFTER = 512;
 
 /**
  * Folds messages (in stream order) over the founding state: the views they yield. Pure apart
@@ -34,22 +36,28 @@ const VERIFY_AHEAD = 1024;
  * messages in between added or changed) it verifies on the main thread.
  */
 export async function rebuildViews(messages: Iterable<StreamMessage> | AsyncIterable<StreamMessage>, deps: RebuildDeps): Promise<GovState> {
-  const pool = deps.workers === 0 ? undefined : createSignaturePool(deps.workers);
+  let pool: SignaturePool | undefined;
+  let read = 0;
   try {
-    const fold = await createFold({ bounds: deps.config.bounds, state: foundingState(deps.config, deps.founding), ...(pool ? { engine: pool.check } : {}) });
+    const fold = await createFold({
+      bounds: deps.config.bounds, state: foundingState(deps.config, deps.founding),
+      engine: (body, sig, key) => (pool ? pool.check(body, sig, key) : verifyDetachedNative(body, sig, key)),
+    });
     const ahead: StreamMessage[] = [];
     const submit = (msg: StreamMessage) => {
+      if (!pool) return;
       const header = msg.header(Header.Signature);
       const sig = header === undefined ? undefined : parseSignatureHeader(header);
       if (!sig?.ok) return;
       const found = fold.directory.lookup(sig.value.header.kid, msg.receivedAt);
-      if (found.status === "active") pool?.submit(msg.body, sig.value, found.key);
+      if (found.status === "active") pool.submit(msg.body, sig.value, found.key);
     };
     const foldOne = async (msg: StreamMessage) => {
       const folded = await fold.apply(msg);
       deps.onFolded?.(folded, msg);
     };
     for await (const msg of messages) {
+      if (++read === POOL_AFTER && deps.workers !== 0) pool = createSignaturePool(deps.workers);
       submit(msg);
       ahead.push(msg);
       if (ahead.length >= VERIFY_AHEAD) await foldOne(ahead.shift()!);
