@@ -5,6 +5,10 @@ import { summariseLatencies, type LatencySummary } from "./stats.js";
 import { HandledCounter, type Workload } from "./workloads.js";
 
 export interface LatencyResult extends LatencySummary {
+  /** Due → stored in the stream (signing, publishing, the server's store): the publisher's share. */
+  readonly toStoredP99Ms: number;
+  /** Stored → handler (delivery, checks, the processed record, scheduling): the consumer's share. */
+  readonly storedToHandlerP99Ms: number;
   readonly offeredPerSec: number;
   /** What the consumer kept up with: messages handled per second of the run. */
   readonly achievedPerSec: number;
@@ -26,11 +30,18 @@ export async function measureLatency(env: BenchEnv, workload: Workload, { rate, 
   await env.reset();
   const due = new Map<string, number>();
   const samples: number[] = [];
+  const toStored: number[] = [];
+  const storedToHandler: number[] = [];
   const counter = new HandledCounter();
-  const consumer = await workload.startConsumer(`bench-${workload.name}-latency`, "new", (id) => {
+  const consumer = await workload.startConsumer(`bench-${workload.name}-latency`, "new", (id, storedAtMs) => {
     const dueAt = due.get(id);
     if (dueAt !== undefined) {
-      samples.push(performance.now() - dueAt);
+      const now = performance.now();
+      samples.push(now - dueAt);
+      // The stream's clock is the server's, in ms: the split is good to about a millisecond.
+      const stored = storedAtMs - performance.timeOrigin;
+      toStored.push(stored - dueAt);
+      storedToHandler.push(now - stored);
       due.delete(id);
     }
     counter.onHandled(id);
@@ -62,5 +73,7 @@ export async function measureLatency(env: BenchEnv, workload: Workload, { rate, 
     achievedPerSec: (messages / usage.wallMs) * 1000,
     cpuUsPerMsg: ((usage.clientCpuMs + usage.serverCpuMs) * 1000) / messages,
     ...summariseLatencies(samples),
+    toStoredP99Ms: summariseLatencies(toStored).p99Ms,
+    storedToHandlerP99Ms: summariseLatencies(storedToHandler).p99Ms,
   };
 }

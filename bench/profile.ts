@@ -6,24 +6,25 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../services/bus/core/config.js";
 import { createLogger } from "../services/bus/core/logger.js";
 import { openBenchEnv } from "./env.js";
-import { HandledCounter, publishAll, rawWorkload, secureWorkload, type Workload } from "./workloads.js";
+import { HandledCounter, publishAll, rawWorkload, secureWorkload, SEVEN_ORIGINS, type Workload } from "./workloads.js";
 
 /**
- * `npx tsx bench/profile.ts [--workload raw|secure] [--record kv|memory] [--messages N]`: the throughput phases of one workload under the V8 CPU profiler, in
+ * `npx tsx bench/profile.ts [--workload raw|secure] [--record kv|memory] [--origins 1|7] [--messages N]`: the throughput phases of one workload under the V8 CPU profiler, in
  * this process (the publisher and the consumer; nats-server is measured by the bench, not here).
  * Prints where the self time goes, by module and by function, and writes .cpuprofile files that
  * Chrome DevTools opens.
  */
 const { values: args } = parseArgs({
-  options: { messages: { type: "string", default: "20000" }, workload: { type: "string", default: "secure" }, record: { type: "string", default: "kv" } },
+  options: { messages: { type: "string", default: "20000" }, workload: { type: "string", default: "secure" }, record: { type: "string", default: "kv" }, origins: { type: "string", default: "1" } },
 });
 const messages = Number(args.messages);
 const outDir = join(dirname(fileURLToPath(import.meta.url)), "results");
 
 const config = loadConfig();
 const log = createLogger({ name: "bench-profile", level: "warn", pretty: false, destination: 2 });
-await using env = await openBenchEnv(config, log, ["fr", "es"]);
-const workload: Workload = args.workload === "raw" ? rawWorkload(env) : secureWorkload(env, { record: args.record === "memory" ? "memory" : "kv" });
+await using env = await openBenchEnv(config, log, ["es", ...SEVEN_ORIGINS.filter((o) => o !== "es")]);
+const origins = args.origins === "7" ? SEVEN_ORIGINS : ["fr"];
+const workload: Workload = args.workload === "raw" ? rawWorkload(env) : secureWorkload(env, { record: args.record === "memory" ? "memory" : "kv", origins });
 const session = new Session();
 session.connect();
 await session.post("Profiler.enable");

@@ -4,6 +4,7 @@ import { createPublisher, type Publisher } from "../services/bus/publish/publish
 import { readStream } from "../services/bus/admin/read-stream.js";
 import { StreamName } from "../services/bus/wire/subjects.js";
 import { rebuildFromStream } from "../services/secretariat/index.js";
+import type { Folded } from "../services/secretariat/fold.js";
 import type { BenchEnv } from "./env.js";
 import { startMeter } from "./meter.js";
 
@@ -21,6 +22,8 @@ export interface RebuildResult {
   readonly parse: RebuildReading;
   /** The secretariat's own rebuild (services/secretariat rebuildFromStream): verify, validate, fold. */
   readonly secure: RebuildReading;
+  /** `alliance secretariat audit`'s work: the rebuild, and a report line made for every event (not printed). */
+  readonly audit: RebuildReading;
 }
 
 const MEMBERS = ["ae", "bh", "ma", "fr", "it", "es", "sn"] as const;
@@ -94,7 +97,7 @@ export async function measureRebuild(env: BenchEnv, seeded: { events: number; pr
     if (closed !== seeded.projects) throw new Error(`bench: parse reading saw ${closed} closed projects, expected ${seeded.projects}`);
     return events;
   });
-  const secure = await reading(env, async () => {
+  const rebuild = (report?: (folded: Folded) => void) => reading(env, async () => {
     let events = 0;
     const state = await rebuildFromStream(env.bus, {
       config: env.config,
@@ -103,6 +106,7 @@ export async function measureRebuild(env: BenchEnv, seeded: { events: number; pr
         if (!folded.verdict.ok || folded.step.outcome.kind !== "applied") {
           throw new Error(`bench: the rebuild did not apply seq ${folded.seq}: ${JSON.stringify(folded.step.outcome)}`);
         }
+        report?.(folded);
         events++;
       },
     });
@@ -110,8 +114,20 @@ export async function measureRebuild(env: BenchEnv, seeded: { events: number; pr
     if (closed.length !== seeded.projects) throw new Error(`bench: the rebuild has ${closed.length} complete projects, expected ${seeded.projects}`);
     return events;
   });
-  for (const [name, r] of Object.entries({ raw, parse, secure })) {
+  const secure = await rebuild();
+  let reported = 0;
+  // The line `alliance secretariat audit --all --json` writes for each message, made and measured, not written.
+  const audit = await rebuild((folded) => {
+    const ev = folded.applied?.event;
+    const outcome = folded.step.outcome;
+    reported += JSON.stringify({
+      seq: folded.seq, kind: folded.applied?.kind ?? "-", from: ev?.source ?? "-", id: ev?.id ?? "-", verdict: outcome.kind,
+      reason: "reason" in outcome ? outcome.reason : undefined, detail: "note" in outcome ? outcome.note : outcome.detail,
+    }).length;
+  });
+  if (reported === 0) throw new Error("bench: the audit reported nothing");
+  for (const [name, r] of Object.entries({ raw, parse, secure, audit })) {
     if (r.events !== seeded.events) throw new Error(`bench: ${name} read ${r.events} events, expected ${seeded.events}`);
   }
-  return { raw, parse, secure };
+  return { raw, parse, secure, audit };
 }

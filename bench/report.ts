@@ -1,31 +1,38 @@
 import type { CryptoReading } from "./crypto.js";
 import type { LatencyResult } from "./latency.js";
-import type { RebuildResult } from "./rebuild.js";
 import type { ThroughputResult } from "./throughput.js";
 
-/** Medians over the rounds: what the table prints and docs/performance.md quotes. */
+export type Phase = keyof ThroughputResult;
+
+/** Medians over the rounds: what the tables print and docs/performance.md quotes. */
 export interface Summary {
   readonly crypto: readonly CryptoReading[];
-  readonly throughput: Record<"raw" | "secure", ThroughputMedians> & { readonly ratio: Record<keyof ThroughputResult, number> };
-  readonly latency: readonly { readonly rate: number; readonly raw: LatencyMedians; readonly secure: LatencyMedians }[];
+  /** Each workload's name and what the tables call it, in the order they ran. */
+  readonly titles: Readonly<Record<string, string>>;
+  readonly throughput: Readonly<Record<string, ThroughputMedians>>;
+  /** Each workload's msg/s against raw's, per phase, this run. */
+  readonly ratios: Readonly<Record<string, Record<Phase, number>>>;
+  readonly latency: readonly { readonly rate: number; readonly workloads: Readonly<Record<string, LatencyMedians>> }[];
   readonly rebuild?: {
     readonly events: number;
     readonly raw: number;
     readonly parse: number;
     readonly secure: number;
+    readonly audit: number;
     readonly ratio: number;
-    readonly cpuUsPerEvent: { readonly raw: number; readonly parse: number; readonly secure: number };
+    readonly auditRatio: number;
+    readonly cpuUsPerEvent: { readonly raw: number; readonly parse: number; readonly secure: number; readonly audit: number };
   };
 }
 
-export type ThroughputMedians = Record<keyof ThroughputResult, {
+export type ThroughputMedians = Record<Phase, {
   readonly msgsPerSec: number;
   readonly cpuUsPerMsg: { readonly client: number; readonly server: number; readonly total: number };
   readonly clientPeakRssMiB: number;
   readonly serverPeakRssMiB: number;
 }>;
 
-export type LatencyMedians = Pick<LatencyResult, "p50Ms" | "p99Ms" | "maxMs" | "achievedPerSec" | "cpuUsPerMsg">;
+export type LatencyMedians = Pick<LatencyResult, "p50Ms" | "p99Ms" | "maxMs" | "achievedPerSec" | "cpuUsPerMsg" | "toStoredP99Ms" | "storedToHandlerP99Ms">;
 
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 
@@ -36,28 +43,29 @@ function table(rows: string[][]): string {
 
 export function renderSummary(summary: Summary, rounds: number): string {
   const out: string[] = [];
-  const phases = ["publish", "consume", "endToEnd"] as const;
-  const label = { publish: "publish", consume: "consume", endToEnd: "end-to-end" };
-  out.push(`Throughput (median of ${rounds} round${rounds === 1 ? "" : "s"})`);
-  out.push(table([
-    ["phase", "raw msg/s", "secure msg/s", "secure/raw", "raw CPU µs/msg", "secure CPU µs/msg", "raw peak MiB", "secure peak MiB"],
-    ...phases.map((p) => {
-      const raw = summary.throughput.raw[p];
-      const secure = summary.throughput.secure[p];
-      return [label[p], fmt(raw.msgsPerSec), fmt(secure.msgsPerSec), fmt(summary.throughput.ratio[p], 2),
-        `${fmt(raw.cpuUsPerMsg.total)} (${fmt(raw.cpuUsPerMsg.client)}+${fmt(raw.cpuUsPerMsg.server)})`,
-        `${fmt(secure.cpuUsPerMsg.total)} (${fmt(secure.cpuUsPerMsg.client)}+${fmt(secure.cpuUsPerMsg.server)})`,
-        `${fmt(raw.clientPeakRssMiB)}+${fmt(raw.serverPeakRssMiB)}`, `${fmt(secure.clientPeakRssMiB)}+${fmt(secure.serverPeakRssMiB)}`];
-    }),
-  ]));
-  out.push("CPU µs/msg is bench process + nats-server; peak MiB is bench process + nats-server RSS.");
+  const phases: Phase[] = ["publish", "consume", "endToEnd"];
+  const label: Record<Phase, string> = { publish: "publish", consume: "consume", endToEnd: "end-to-end" };
+  out.push(`Throughput (median of ${rounds} round${rounds === 1 ? "" : "s"}); x/raw is the ratio to raw JetStream in this run`);
+  const rows = [["workload", "phase", "msg/s", "x/raw", "CPU µs/msg (bench+server)", "peak MiB (bench+server)"]];
+  for (const [name, title] of Object.entries(summary.titles)) {
+    const t = summary.throughput[name];
+    if (!t) continue;
+    for (const p of phases) {
+      const m = t[p];
+      rows.push([title, label[p], fmt(m.msgsPerSec), name === "raw" ? "1" : fmt(summary.ratios[name]?.[p] ?? Number.NaN, 2),
+        `${fmt(m.cpuUsPerMsg.total)} (${fmt(m.cpuUsPerMsg.client)}+${fmt(m.cpuUsPerMsg.server)})`, `${fmt(m.clientPeakRssMiB)}+${fmt(m.serverPeakRssMiB)}`]);
+    }
+  }
+  out.push(table(rows));
   out.push("");
   out.push("End-to-end latency, publish due → handler (ms)");
-  out.push(table([
-    ["offered msg/s", "raw p50", "raw p99", "raw max", "secure p50", "secure p99", "secure max", "secure achieved msg/s"],
-    ...summary.latency.map((l) => [String(l.rate), fmt(l.raw.p50Ms, 1), fmt(l.raw.p99Ms, 1), fmt(l.raw.maxMs, 1),
-      fmt(l.secure.p50Ms, 1), fmt(l.secure.p99Ms, 1), fmt(l.secure.maxMs, 1), fmt(l.secure.achievedPerSec)]),
-  ]));
+  const lrows = [["offered msg/s", "workload", "p50", "p99", "max", "p99 due→stored", "p99 stored→handler", "achieved msg/s", "CPU µs/msg"]];
+  for (const l of summary.latency) {
+    for (const [name, m] of Object.entries(l.workloads)) {
+      lrows.push([String(l.rate), summary.titles[name] ?? name, fmt(m.p50Ms, 1), fmt(m.p99Ms, 1), fmt(m.maxMs, 1), fmt(m.toStoredP99Ms, 1), fmt(m.storedToHandlerP99Ms, 1), fmt(m.achievedPerSec), fmt(m.cpuUsPerMsg)]);
+    }
+  }
+  out.push(table(lrows));
   if (summary.crypto.length) {
     out.push("");
     out.push("Ed25519 on this machine, one ~1 KiB bulletin at a time (one reading, not a median)");
@@ -71,11 +79,11 @@ export function renderSummary(summary: Summary, rounds: number): string {
     out.push("");
     out.push(`Rebuild of the secretariat's views from ${r.events} governance events (services/secretariat rebuildFromStream)`);
     out.push(table([
-      ["reading", "events/s", "CPU µs/event"],
-      ["raw read", fmt(r.raw), fmt(r.cpuUsPerEvent.raw, 1)],
-      ["read + JSON.parse", fmt(r.parse), fmt(r.cpuUsPerEvent.parse, 1)],
-      ["secretariat rebuild (verify + validate + fold)", fmt(r.secure), fmt(r.cpuUsPerEvent.secure, 1)],
-      ["secure/raw", fmt(r.ratio, 2), ""],
+      ["reading", "events/s", "CPU µs/event", "x/raw"],
+      ["raw read", fmt(r.raw), fmt(r.cpuUsPerEvent.raw, 1), "1"],
+      ["read + JSON.parse", fmt(r.parse), fmt(r.cpuUsPerEvent.parse, 1), fmt(r.parse / r.raw, 2)],
+      ["secretariat rebuild (verify + validate + fold)", fmt(r.secure), fmt(r.cpuUsPerEvent.secure, 1), fmt(r.ratio, 2)],
+      ["secretariat audit (rebuild + a report line per event)", fmt(r.audit), fmt(r.cpuUsPerEvent.audit, 1), fmt(r.auditRatio, 2)],
     ]));
   }
   return out.join("\n");

@@ -11,11 +11,13 @@ import { measureCrypto, type CryptoReading } from "./crypto.js";
 import { openBenchEnv } from "./env.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
 import { measureRebuild, seedGovernance, type RebuildResult } from "./rebuild.js";
-import { renderSummary, type LatencyMedians, type Summary, type ThroughputMedians } from "./report.js";
+import { renderSummary, type LatencyMedians, type Phase, type Summary, type ThroughputMedians } from "./report.js";
 import { medianOf } from "./stats.js";
 import { measureThroughput, type ThroughputResult } from "./throughput.js";
 import { rawBody } from "./payload.js";
-import { rawWorkload, secureWorkload, type Workload, type WorkloadName } from "./workloads.js";
+import { handrolledWorkload } from "./handrolled.js";
+import { measuredTargets } from "./targets.js";
+import { rawWorkload, secureWorkload, SEVEN_ORIGINS, type Workload } from "./workloads.js";
 import { measureSealed, renderSealed, type SealedReading } from "./sealed.js";
 
 const DEFAULT_OUT = fileURLToPath(new URL("./results/latest.json", import.meta.url));
@@ -52,7 +54,7 @@ const settings = Object.freeze({
   rounds: positiveInt("rounds", args.rounds, quick ? 1 : 3),
   messages: positiveInt("messages", args.messages, quick ? 400 : 20_000),
   inFlight: positiveInt("in-flight", args["in-flight"], 256),
-  rates: (args.rates ?? (quick ? "200" : "500,2000")).split(",").map((r) => positiveInt("rates", r, 1)),
+  rates: (args.rates ?? "500,2000").split(",").map((r) => positiveInt("rates", r, 1)),
   latencySeconds: positiveInt("latency-seconds", args["latency-seconds"], quick ? 1 : 6),
   rebuildEvents: positiveInt("rebuild-events", args["rebuild-events"], quick ? 500 : 100_000),
   only: new Set((args.only ?? "crypto,throughput,latency,rebuild,sealed").split(",")),
@@ -61,15 +63,26 @@ const settings = Object.freeze({
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const timeoutMs = Math.max(120_000, settings.messages * 10);
 
+const loadAverageAtStart = loadavg();
 const config = loadConfig();
 const log = createLogger({ name: "bench", level: process.env.LOG_LEVEL ?? "warn", pretty: false, destination: 2 });
 const natsServer = ensureNatsServer(say);
 await using env = await openBenchEnv(config, log, ["fr", "es", "sec", "ae", "bh", "ma", "it", "sn"]);
 say(`nats-server ${env.server.url}, ${settings.rounds} round(s), ${settings.messages} messages, ${settings.inFlight} in flight`);
 
-const workloads: Record<WorkloadName, Workload> = { raw: rawWorkload(env), secure: secureWorkload(env) };
-const throughputRounds: Record<WorkloadName, ThroughputResult[]> = { raw: [], secure: [] };
-const latencyRounds: Record<number, Record<WorkloadName, LatencyResult[]>> = Object.fromEntries(settings.rates.map((r) => [r, { raw: [], secure: [] }]));
+/**
+ * Every workload the bench runs, in one list: a new one (another path through the bus) is one
+ * more entry. `raw` is the yardstick every ratio is taken against.
+ */
+const workloads: Workload[] = [
+  rawWorkload(env),
+  secureWorkload(env),
+  secureWorkload(env, { origins: SEVEN_ORIGINS }),
+  handrolledWorkload(env, SEVEN_ORIGINS),
+];
+const throughputRounds: Record<string, ThroughputResult[]> = Object.fromEntries(workloads.map((w) => [w.name, []]));
+const latencyWorkloads = workloads.filter((w) => w.latency !== false);
+const latencyRounds: Record<number, Record<string, LatencyResult[]>> = Object.fromEntries(settings.rates.map((r) => [r, Object.fromEntries(latencyWorkloads.map((w) => [w.name, []]))]));
 const rebuildRounds: RebuildResult[] = [];
 const sealedRounds: SealedReading[] = [];
 
@@ -86,19 +99,19 @@ if (settings.only.has("rebuild")) {
 }
 
 for (let round = 1; round <= settings.rounds; round++) {
-  // Alternate which workload goes first, so that drift on the shared machine hits both alike.
-  const order: WorkloadName[] = round % 2 ? ["raw", "secure"] : ["secure", "raw"];
+  // Alternate the order of the workloads, so that drift on the shared machine hits all alike.
+  const inOrder = (list: Workload[]) => (round % 2 ? list : [...list].reverse());
   if (settings.only.has("throughput")) {
-    for (const name of order) {
-      say(`round ${round}: ${name} throughput`);
-      throughputRounds[name].push(await measureThroughput(env, workloads[name], { messages: settings.messages, inFlight: settings.inFlight, timeoutMs }));
+    for (const workload of inOrder(workloads)) {
+      say(`round ${round}: ${workload.name} throughput`);
+      throughputRounds[workload.name]!.push(await measureThroughput(env, workload, { messages: settings.messages, inFlight: settings.inFlight, timeoutMs }));
     }
   }
   if (settings.only.has("latency")) {
     for (const rate of settings.rates) {
-      for (const name of order) {
-        say(`round ${round}: ${name} latency at ${rate}/s`);
-        latencyRounds[rate]![name].push(await measureLatency(env, workloads[name], { rate, messages: rate * settings.latencySeconds, timeoutMs }));
+      for (const workload of inOrder(latencyWorkloads)) {
+        say(`round ${round}: ${workload.name} latency at ${rate}/s`);
+        latencyRounds[rate]![workload.name]!.push(await measureLatency(env, workload, { rate, messages: rate * settings.latencySeconds, timeoutMs }));
       }
     }
   }
@@ -113,7 +126,7 @@ for (let round = 1; round <= settings.rounds; round++) {
 }
 
 function throughputMedians(rounds: ThroughputResult[]): ThroughputMedians {
-  const of = (phase: keyof ThroughputResult) => ({
+  const of = (phase: Phase) => ({
     msgsPerSec: medianOf(rounds, (r) => r[phase].msgsPerSec),
     cpuUsPerMsg: {
       client: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.client),
@@ -133,50 +146,70 @@ function latencyMedians(rounds: LatencyResult[]): LatencyMedians {
     maxMs: medianOf(rounds, (r) => r.maxMs),
     achievedPerSec: medianOf(rounds, (r) => r.achievedPerSec),
     cpuUsPerMsg: medianOf(rounds, (r) => r.cpuUsPerMsg),
+    toStoredP99Ms: medianOf(rounds, (r) => r.toStoredP99Ms),
+    storedToHandlerP99Ms: medianOf(rounds, (r) => r.storedToHandlerP99Ms),
   };
 }
 
-const raw = throughputMedians(throughputRounds.raw);
-const secure = throughputMedians(throughputRounds.secure);
+const throughput = Object.fromEntries(workloads.map((w) => [w.name, throughputMedians(throughputRounds[w.name]!)]));
+const phases = ["publish", "consume", "endToEnd"] as const;
+/** A ratio of medians within this run: `of`'s phase against `to`'s (same phase unless said). */
+const ratio = (of: string, to: string, phase: Phase = "endToEnd") => (throughput[of]?.[phase].msgsPerSec ?? Number.NaN) / (throughput[to]?.[phase].msgsPerSec ?? Number.NaN);
+const rebuild = rebuildRounds.length
+  ? {
+      events: seeded.events,
+      raw: medianOf(rebuildRounds, (r) => r.raw.eventsPerSec),
+      parse: medianOf(rebuildRounds, (r) => r.parse.eventsPerSec),
+      secure: medianOf(rebuildRounds, (r) => r.secure.eventsPerSec),
+      audit: medianOf(rebuildRounds, (r) => r.audit.eventsPerSec),
+      ratio: medianOf(rebuildRounds, (r) => r.secure.eventsPerSec / r.raw.eventsPerSec),
+      auditRatio: medianOf(rebuildRounds, (r) => r.audit.eventsPerSec / r.raw.eventsPerSec),
+      cpuUsPerEvent: {
+        raw: medianOf(rebuildRounds, (r) => r.raw.cpuUsPerEvent),
+        parse: medianOf(rebuildRounds, (r) => r.parse.cpuUsPerEvent),
+        secure: medianOf(rebuildRounds, (r) => r.secure.cpuUsPerEvent),
+        audit: medianOf(rebuildRounds, (r) => r.audit.cpuUsPerEvent),
+      },
+    }
+  : undefined;
+const latency = settings.rates.map((rate) => ({
+  rate,
+  workloads: Object.fromEntries(latencyWorkloads.map((w) => [w.name, latencyMedians(latencyRounds[rate]![w.name]!)])),
+}));
 const summary: Summary = {
   crypto: cryptoReadings,
-  throughput: {
-    raw,
-    secure,
-    ratio: {
-      publish: secure.publish.msgsPerSec / raw.publish.msgsPerSec,
-      consume: secure.consume.msgsPerSec / raw.consume.msgsPerSec,
-      endToEnd: secure.endToEnd.msgsPerSec / raw.endToEnd.msgsPerSec,
-    },
-  },
-  latency: settings.rates.map((rate) => ({ rate, raw: latencyMedians(latencyRounds[rate]!.raw), secure: latencyMedians(latencyRounds[rate]!.secure) })),
-  ...(rebuildRounds.length
-    ? {
-        rebuild: {
-          events: seeded.events,
-          raw: medianOf(rebuildRounds, (r) => r.raw.eventsPerSec),
-          parse: medianOf(rebuildRounds, (r) => r.parse.eventsPerSec),
-          secure: medianOf(rebuildRounds, (r) => r.secure.eventsPerSec),
-          ratio: medianOf(rebuildRounds, (r) => r.secure.eventsPerSec / r.raw.eventsPerSec),
-          cpuUsPerEvent: {
-            raw: medianOf(rebuildRounds, (r) => r.raw.cpuUsPerEvent),
-            parse: medianOf(rebuildRounds, (r) => r.parse.cpuUsPerEvent),
-            secure: medianOf(rebuildRounds, (r) => r.secure.cpuUsPerEvent),
-          },
-        },
-      }
-    : {}),
+  titles: Object.fromEntries(workloads.map((w) => [w.name, w.title])),
+  throughput,
+  ratios: Object.fromEntries(workloads.filter((w) => w.name !== "raw").map((w) => [w.name, Object.fromEntries(phases.map((p) => [p, ratio(w.name, "raw", p)])) as Record<Phase, number>])),
+  latency,
+  ...(rebuild ? { rebuild } : {}),
 };
+const seven = `secure-${SEVEN_ORIGINS.length}`;
+const at = (rate: number, workload: string) => latency.find((l) => l.rate === rate)?.workloads[workload];
+const targets = measuredTargets({
+  e2eRatioSevenOrigins: ratio(seven, "raw"),
+  e2eRatioSingleOrigin: ratio("secure", "raw"),
+  at500: at(500, seven),
+  at500SingleOrigin: at(500, "secure"),
+  at2000: at(2000, seven),
+  at2000SingleOrigin: at(2000, "secure"),
+  rebuildRatio: rebuild?.ratio ?? Number.NaN,
+  auditRatio: rebuild?.auditRatio ?? Number.NaN,
+  vsHandrolled: ratio(seven, `handrolled-${SEVEN_ORIGINS.length}`),
+});
 
 const machine = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? "unknown",
   memoryGiB: Math.round(totalmem() / 2 ** 30),
-  loadAverageAtStart: loadavg(),
+  loadAverageAtStart: loadAverageAtStart,
+  loadAverageAtEnd: loadavg(),
   node: process.version,
   natsServer: spawnSync(natsServer, ["--version"], { encoding: "utf8" }).stdout.trim(),
 };
 const result = {
+  // The issue's targets first, under stable keys (bench/targets.ts); the detail after.
+  ...targets.values,
   generatedAt: new Date().toISOString(),
   machine,
   settings: { ...settings, only: [...settings.only], payloadBytes: rawBody().body.length },
@@ -185,4 +218,4 @@ const result = {
 };
 mkdirSync(dirname(settings.out), { recursive: true });
 writeFileSync(settings.out, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`${renderSummary(summary, settings.rounds)}\n${sealedRounds.length ? `\n${renderSealed(sealedRounds.at(-1)!)}\n` : ""}\nwritten to ${settings.out}\n`);
+process.stdout.write(`${renderSummary(summary, settings.rounds)}\n${sealedRounds.length ? `\n${renderSealed(sealedRounds.at(-1)!)}\n` : ""}\n${targets.table}\n\nwritten to ${settings.out}\n`);

@@ -14,7 +14,7 @@ import { createVerifier } from "../services/bus/wire/verify.js";
 import type { BenchEnv } from "./env.js";
 import { BULLETIN, BULLETIN_DATA } from "./payload.js";
 import { measureThroughput, type ThroughputResult, type ThroughputSettings } from "./throughput.js";
-import { secureWorkload, type Workload, type WorkloadName } from "./workloads.js";
+import { secureWorkload, type Workload } from "./workloads.js";
 
 /**
  * Sealed distribution (v1.1 §1b.2) beside the plain signed path: throughput of publish and consume
@@ -52,7 +52,8 @@ export function sealedWorkload(env: BenchEnv, n: number, keys: Record<string, En
   const recipients = MEMBERS.slice(0, n);
   const verify = withUnseal(createVerifier({ bounds: env.config.bounds, directory: env.directory }), { member: "es", keyring: new EncKeyring([keys.es!]), bounds: env.config.bounds });
   return {
-    name: `sealed-${n}` as WorkloadName,
+    name: `sealed-${n}`,
+    title: `secure, sealed to ${n} recipient${n === 1 ? "" : "s"}`,
     publishOne: (id) => publisher.publish({ ...BULLETIN, id, recipients: [...recipients] }),
     startConsumer: (durable, startFrom, onHandled) =>
       subscribe({
@@ -61,7 +62,7 @@ export function sealedWorkload(env: BenchEnv, n: number, keys: Record<string, En
         processed: (name) => openProcessedRecord(js, name, env.config.bounds),
         handler: async (event, ctx) => {
           if (!ctx.sealed) throw new Error("bench: a sealed message reached the handler unopened");
-          onHandled(event.id);
+          onHandled(event.id, ctx.receivedAt.getTime());
         },
         onRejected: (rejection) => env.log.error({ rejection }, "bench message rejected: the sealed path is broken"),
       }),

@@ -10,18 +10,28 @@ import { createVerifier } from "../services/bus/wire/verify.js";
 import type { BenchEnv } from "./env.js";
 import { BENCH_SUBJECT, BULLETIN, rawBody } from "./payload.js";
 
-/** How many messages a consumer pulls at a time: the same for both workloads. */
+/** How many messages a consumer pulls at a time: the same for every workload. */
 export const PULL_BATCH = 256;
 
-export type WorkloadName = "raw" | "secure";
+/** The alliance's seven members: the seven-origin workloads publish from each in turn. */
+export const SEVEN_ORIGINS = ["ae", "bh", "ma", "fr", "it", "es", "sn"] as const;
 
-/** One way of moving bulletins through JetStream; the bench drives both the same way. */
+/** One way of moving bulletins through JetStream; the bench drives every workload the same way. */
 export interface Workload {
-  readonly name: WorkloadName;
+  /** Stable: the key of its results in latest.json. */
+  readonly name: string;
+  /** What the tables say it is. */
+  readonly title: string;
+  /** false: throughput only, no latency runs (a workload that cannot keep up would only measure its queue). */
+  readonly latency?: boolean;
   /** Publishes one bulletin under `id` and resolves on its JetStream acknowledgement. */
   publishOne(id: string): Promise<unknown>;
-  /** A durable pull consumer on the crime stream calling `onHandled` with each message's id, in order. */
-  startConsumer(durable: string, startFrom: StartFrom, onHandled: (id: string) => void): Promise<{ stop(): Promise<void> }>;
+  /**
+   * A durable pull consumer on the crime stream calling `onHandled` with each message's id, in
+   * order, and the time the stream stored it (epoch ms, the server's clock): where the latency
+   * runs split the publisher's share of the delay from the consumer's.
+   */
+  startConsumer(durable: string, startFrom: StartFrom, onHandled: (id: string, storedAtMs: number) => void): Promise<{ stop(): Promise<void> }>;
 }
 
 /** JetStream alone: publish with a message id, pull-consume and ack. No signature, no schema. */
@@ -29,6 +39,7 @@ export function rawWorkload(env: BenchEnv): Workload {
   const { js, jsm } = env.bus;
   return {
     name: "raw",
+    title: "raw JetStream",
     async publishOne(id) {
       const { body } = rawBody(id);
       return js.publish(BENCH_SUBJECT, body, { msgID: id });
@@ -39,7 +50,7 @@ export function rawWorkload(env: BenchEnv): Workload {
       const messages = await consumer.consume({ max_messages: PULL_BATCH, idle_heartbeat: 5_000, expires: 30_000 });
       const loop = (async () => {
         for await (const msg of messages as AsyncIterable<JsMsg>) {
-          onHandled(msg.headers?.get(Header.MsgId) ?? "");
+          onHandled(msg.headers?.get(Header.MsgId) ?? "", msg.info.timestampNanos / 1e6);
           msg.ack();
         }
       })();
@@ -53,26 +64,33 @@ export function rawWorkload(env: BenchEnv): Workload {
   };
 }
 
+/** Publishers for `origins`, taken in turn: message n comes from origins[n % length]. */
+export function rotatingPublisher(env: BenchEnv, origins: readonly string[]): (id: string) => Promise<unknown> {
+  const publishers = origins.map((origin) => createPublisher({ js: env.bus.js, signer: env.signers[origin]!, bounds: env.config.bounds, log: env.log }));
+  let next = 0;
+  return (id) => publishers[next++ % publishers.length]!.publish({ ...BULLETIN, id });
+}
+
 /**
  * The alliance's path: validate, sign, publish; consume, verify, validate, check processed, handle,
  * record, ack. `record: "memory"` (profiling only, never the bench's table) keeps the processed
- * record in memory, to show what its JetStream round trips cost.
+ * record in memory, to show what its JetStream round trips cost. `origins`: who publishes, in
+ * turn (one: `fr`, as a single member's feed; seven: the alliance).
  */
-export function secureWorkload(env: BenchEnv, { record = "kv" }: { record?: "kv" | "memory" } = {}): Workload {
+export function secureWorkload(env: BenchEnv, { record = "kv", origins = ["fr"] }: { record?: "kv" | "memory"; origins?: readonly string[] } = {}): Workload {
   const { js, jsm } = env.bus;
-  const publisher = createPublisher({ js, signer: env.signers.fr!, bounds: env.config.bounds, log: env.log });
+  const publishOne = rotatingPublisher(env, origins);
   const verify = createVerifier({ bounds: env.config.bounds, directory: env.directory });
   return {
-    name: "secure",
-    publishOne(id) {
-      return publisher.publish({ ...BULLETIN, id });
-    },
+    name: origins.length === 1 ? "secure" : `secure-${origins.length}`,
+    title: origins.length === 1 ? "secure, one origin" : `secure, ${origins.length} origins`,
+    publishOne,
     async startConsumer(durable, startFrom, onHandled) {
       return subscribe({
         js, jsm, verify, log: env.log, member: "es",
         consumer: { stream: StreamName.crime, durable, startFrom, settings: env.config.subscriber },
         processed: async (name) => (record === "memory" ? memoryProcessedRecord() : openProcessedRecord(js, name, env.config.bounds)),
-        handler: async (event) => onHandled(event.id),
+        handler: async (event, ctx) => onHandled(event.id, ctx.receivedAt.getTime()),
         onRejected: (rejection) => env.log.error({ rejection }, "bench message rejected: the secure path is broken"),
       });
     },

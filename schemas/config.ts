@@ -34,6 +34,13 @@ export const SubscriberConfig = z.strictObject({
   /** Delays between redeliveries after a handler error; the last one repeats. */
   backoffSeconds: z.array(z.number().positive().max(3600)).min(1).max(20),
   maxAckPending: z.int().min(1).max(100_000),
+  /**
+   * Handlers running at once, across ordering keys (services/bus/consume/scheduler.ts); default
+   * 32. The secretariat stream is always handled one message at a time.
+   */
+  concurrency: z.int().min(1).max(1024).optional(),
+  /** What stays in order: `origin` (default), `subject` or `none` (docs/performance.md). */
+  ordering: z.enum(["origin", "subject", "none"]).optional(),
 });
 export type SubscriberConfig = z.infer<typeof SubscriberConfig>;
 

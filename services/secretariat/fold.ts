@@ -1,7 +1,7 @@
 import type { Bounds } from "../../schemas/config.js";
 import type { JsMsg } from "../bus/core/nats-types.js";
 import { Header } from "../bus/wire/headers.js";
-import { createVerifier, type IncomingMessage, type Verdict } from "../bus/wire/verify.js";
+import { createVerifier, type IncomingMessage, type SignatureCheck, type Verdict } from "../bus/wire/verify.js";
 import { applyEvent, commit, secretariatKindOf } from "./state/apply.js";
 import type { Applied, GovState, KeyRing, Step } from "./state/types.js";
 import { StateDirectory } from "./state-directory.js";
@@ -64,13 +64,18 @@ function applyTotally(state: Readonly<GovState>, applied: Applied): Step {
  * had established before it, with `expires` judged at the receive time rather than the
  * reader's clock, then passed to the pure transitions.
  */
-export async function createFold(deps: { bounds: Pick<Bounds, "maxBodyBytes" | "maxDepth" | "skewSeconds">; state: GovState }): Promise<Fold> {
+export async function createFold(deps: {
+  bounds: Pick<Bounds, "maxBodyBytes" | "maxDepth" | "skewSeconds">;
+  state: GovState;
+  /** Who checks the Ed25519 arithmetic: a rebuild passes its worker pool (signature-pool.ts). */
+  engine?: SignatureCheck;
+}): Promise<Fold> {
   const state = deps.state;
   const directory = new StateDirectory(() => state);
   await directory.sync();
 
   const evaluate = async (msg: StreamMessage): Promise<Folded> => {
-    const verify = createVerifier({ bounds: deps.bounds, directory, now: () => msg.receivedAt });
+    const verify = createVerifier({ bounds: deps.bounds, directory, now: () => msg.receivedAt, ...(deps.engine ? { engine: deps.engine } : {}) });
     const verdict = await verify(msg);
     if (!verdict.ok) return { seq: msg.seq, verdict, step: { outcome: { kind: "ignored", detail: `${verdict.reason}: ${verdict.detail}` }, changes: [] } };
     const applied: Applied = {

@@ -32,12 +32,12 @@ afterAll(async () => {
 });
 
 describe("subscriber read-ahead - verification runs ahead, the handler does not", () => {
-  it("read-ahead - two publishers' messages reach the handler one at a time, each publisher's in its order", async () => {
+  it("read-ahead - with concurrency 1, two publishers' messages reach the handler one at a time, each publisher's in its order", async () => {
     const seen: { source: string; id: string }[] = [];
     let inHandler = 0;
     let overlapped = false;
     await using _sub = await subscribe({
-      js: bus.js, jsm: bus.jsm, verify, log: testLog,
+      js: bus.js, jsm: bus.jsm, verify, log: testLog, concurrency: 1,
       consumer: { stream: StreamName.crime, durable: "ra-order", startFrom: "all", settings: config.subscriber },
       processed: async () => memoryProcessedRecord(),
       handler: async (event) => {
@@ -60,7 +60,7 @@ describe("subscriber read-ahead - verification runs ahead, the handler does not"
     for (const origin of ["fr", "es"]) expect(seen.filter((e) => e.source === origin).map((e) => e.id)).toEqual(sent[origin]);
   });
 
-  it("read-ahead - a replay stored at a new position and read in the same window as the original is handled once", async () => {
+  it.each(["origin", "none"] as const)("read-ahead - a replay stored at a new position and read in the same window as the original is handled once (ordering %s)", async (ordering) => {
     // Both copies are in the stream before the consumer starts, so both are looked up before either
     // is recorded: only the in-process window can tell the second one is a duplicate.
     await provisionStreams(bus.jsm, { ...config.bounds, duplicateWindowSeconds: 2 }, testLog);
@@ -76,8 +76,9 @@ describe("subscriber read-ahead - verification runs ahead, the handler does not"
       const runs: number[] = [];
       const rejected: Rejection[] = [];
       await using _sub = await subscribe({
-        js: bus.js, jsm: bus.jsm, verify, log: testLog, onRejected: (r) => void rejected.push(r),
-        consumer: { stream: StreamName.crime, durable: "ra-replay", startFrom: "all", settings: config.subscriber, filterSubject: message.subject },
+        js: bus.js, jsm: bus.jsm, verify, log: testLog, onRejected: (r) => void rejected.push(r), ordering,
+        // With no ordering the two copies could run at once: only "one handler per id at a time" stops it.
+        consumer: { stream: StreamName.crime, durable: `ra-replay-${ordering}`, startFrom: "all", settings: config.subscriber, filterSubject: message.subject },
         processed: async () => memoryProcessedRecord(),
         handler: async (_event, ctx) => {
           if (ctx.seq === first.seq || ctx.seq === second.seq) runs.push(ctx.seq);

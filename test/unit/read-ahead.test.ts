@@ -62,31 +62,39 @@ describe("read-ahead - prepared ahead, finished in order", () => {
 });
 
 describe("handled window - covers look-ups that ran ahead of a record", () => {
-  it("handled window - an id stays until its record is stored and depth more messages have passed", async () => {
-    const window = new HandledWindow(3);
+  it("handled window - an id stays until its record is stored and every message read before that has finished, in any order", async () => {
+    const window = new HandledWindow();
+    const early = [window.read(), window.read(), window.read()];
     let store!: () => void;
     const recorded = new Promise<void>((resolve) => (store = resolve));
     window.handled("a", "S:1", recorded);
-    for (let i = 0; i < 10; i++) window.step();
+    for (let i = 0; i < 10; i++) window.finished(window.read());
     expect(window.get("a")?.position).toBe("S:1"); // not stored yet: kept however many pass
+    const beforeStore = window.read(); // read (and looked up) before the record is stored
     store();
     await recorded;
-    for (let i = 0; i < 3; i++) window.step();
+    const afterStore = window.read();
+    window.finished(afterStore);
+    window.finished(early[2]!);
+    window.finished(early[0]!);
+    expect(window.get("a")).toBeDefined(); // early[1] and beforeStore may still have missed it
+    window.finished(beforeStore);
     expect(window.get("a")).toBeDefined();
-    window.step();
+    window.finished(early[1]!);
     expect(window.get("a")).toBeUndefined();
     expect(window.size).toBe(0);
   });
 
   it("handled window - a failed write expires the same way, and a newer entry for the id is not removed by the older one", async () => {
-    const window = new HandledWindow(1);
+    const window = new HandledWindow();
+    const ticket = window.read();
     const failed = Promise.reject(new Error("write failed"));
     window.handled("a", "S:1", failed);
     await failed.catch(() => undefined);
     await Promise.resolve();
     window.handled("a", "S:9", new Promise(() => {}));
-    window.step();
-    window.step();
+    window.finished(ticket);
+    window.finished(window.read());
     expect(window.get("a")?.position).toBe("S:9");
   });
 });

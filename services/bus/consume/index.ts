@@ -4,8 +4,9 @@ export { quarantineMessage, createQuarantineWriter, quarantineCopyId, encodeOrig
 export type { QuarantineWriter, QuarantineWriterOptions } from "./quarantine.js";
 export { MessageHold, HeldFor, HOLD_BACKOFF_MS } from "./hold.js";
 export type { HoldHealth } from "./hold.js";
-export { subscribe, LOCAL_WRITER } from "./subscriber.js";
+export { subscribe, LOCAL_WRITER, DEFAULT_CONCURRENCY, DEFAULT_READ_AHEAD } from "./subscriber.js";
 export { HandlerRejection } from "./rejection.js";
+export type { OrderingKey } from "./scheduler.js";
 export type { Handler, HandlerContext, Rejection, SubscribeDeps, Subscription } from "./subscriber.js";
 export { withUnseal } from "./unseal.js";
 export type { UnsealDeps } from "./unseal.js";

@@ -9,10 +9,12 @@ import { streamPosition, type ProcessedRecord } from "./idempotency.js";
 import { ErrorCode, isAllianceError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { HeldFor, MessageHold, type HoldHealth } from "./hold.js";
+import { heldInOrder, KeepAlive } from "./keep-alive.js";
 import { createQuarantineWriter, type QuarantineWriter } from "./quarantine.js";
-import { readAhead } from "./read-ahead.js";
 import { HandlerRejection } from "./rejection.js";
+import { orderingKeyOf, schedule, type OrderingKey } from "./scheduler.js";
 import { Reason } from "../wire/reasons.js";
+import { StreamName } from "../wire/subjects.js";
 import type { IncomingMessage, SealedInfo, Verdict, Verifier } from "../wire/verify.js";
 import { DataContentType } from "../../../schemas/protocol.js";
 
@@ -62,14 +64,20 @@ export interface SubscribeDeps {
   /** Told whenever a message starts or stops being held (a copy or record that cannot be stored). */
   readonly onHeld?: (health: HoldHealth) => void;
   /**
-   * How many messages are verified and looked up in the processed record ahead of the handler,
-   * which still sees them one at a time in delivery order. 1: strictly one message at a time.
+   * How many messages are verified and looked up in the processed record ahead of their handlers
+   * (and at most in hand at once). 1: strictly one message at a time.
    */
   readonly readAhead?: number;
+  /** Handlers running at once, across ordering keys; default config `subscriber.concurrency`, else 32. */
+  readonly concurrency?: number;
+  /** What stays in order (scheduler.ts OrderingKey); default config `subscriber.ordering`, else `origin`. */
+  readonly ordering?: OrderingKey;
 }
 
 /** Enough to hide the processed-record round trips behind verification (docs/performance.md). */
 export const DEFAULT_READ_AHEAD = 64;
+/** Enough for every member of the alliance to have a handler running, with room for more members. */
+export const DEFAULT_CONCURRENCY = 32;
 
 export interface Subscription extends AsyncDisposable {
   readonly consumerName: string;
@@ -105,12 +113,44 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
   const slog = slog0.child({ consumer: consumerName });
 
   const depth = Math.max(1, deps.readAhead ?? DEFAULT_READ_AHEAD);
+  // Stopping lets every held message go (nakked): the consumer redelivers without limit.
   const stopping = new AbortController();
   const hold = new MessageHold({ log: slog, ackWaitMs: spec.settings.ackWaitSeconds * 1000, signal: stopping.signal, ...(deps.onHeld ? { onHeld: deps.onHeld } : {}) });
   const quarantine = deps.quarantine ?? createQuarantineWriter(js, { writer: deps.member ?? LOCAL_WRITER });
-  const pdeps: ProcessDeps = { ...deps, processed, consumerName, log: slog, handled: new HandledWindow(depth), settling: new Set(), together: createCoalescer(), hold, quarantine };
+  // The governance stream is a fold: strictly one message at a time, in stream order.
+  const sequential = spec.stream === StreamName.secretariat;
+  const concurrency = sequential ? 1 : Math.max(1, deps.concurrency ?? spec.settings.concurrency ?? DEFAULT_CONCURRENCY);
+  const ordering: OrderingKey = deps.ordering ?? spec.settings.ordering ?? "origin";
+  const keyOf = sequential ? () => "" : (msg: JsMsg) => orderingKeyOf(ordering, msg.subject);
+  // Messages pulled but not yet through their handler keep their ack deadline (keep-alive.ts).
+  const keep = new KeepAlive(Math.max(100, (spec.settings.ackWaitSeconds * 1000) / 3));
+  const tickets = new WeakMap<JsMsg, number>();
+  const pdeps: ProcessDeps = {
+    ...deps, processed, consumerName, log: slog, handled: new HandledWindow(), settling: new Set(), together: createCoalescer(), hold, quarantine,
+    // A handler's message stays held while it runs, however long; released as soon as it returns.
+    handler: async (event, ctx) => {
+      try {
+        await deps.handler(event, ctx);
+      } finally {
+        keep.releaseSeq(ctx.seq);
+      }
+    },
+  };
+  const inHand = new Map<string, Promise<void>>();
   const closed = (async () => {
-    await readAhead(messages, depth, (msg) => checkMessage(msg, pdeps), async (msg, checked) => {
+    const source = heldInOrder(messages, keep, () => stopping.signal.aborted);
+    await schedule(source, { depth, concurrency, keyOf }, (msg) => {
+      tickets.set(msg, pdeps.handled.read());
+      return checkMessage(msg, pdeps);
+    }, async (msg, checked) => {
+      // One handler per event id at a time, whatever the ordering key: a replay under another key
+      // waits for the original, then finds it in the handled window.
+      const id = checked.ok && checked.value.verdict.ok ? checked.value.verdict.event.id : undefined;
+      let release: (() => void) | undefined;
+      if (id !== undefined) {
+        while (inHand.has(id)) await inHand.get(id);
+        inHand.set(id, new Promise<void>((resolve) => (release = resolve)));
+      }
       try {
         if (!checked.ok) throw checked.error;
         await actOnMessage(msg, checked.value, pdeps);
@@ -120,17 +160,20 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
         else slog.error({ err, seq: msg.info.streamSequence }, "message processing failed; will be redelivered");
         msg.nak(deps.consumer.settings.backoffSeconds[0]! * 1000);
       } finally {
-        pdeps.handled.step();
+        if (id !== undefined) inHand.delete(id);
+        release?.();
+        keep.release(msg);
+        pdeps.handled.finished(tickets.get(msg)!);
       }
     });
+    keep.close();
     // Acks still waiting for their processed record to be stored.
     await Promise.all(pdeps.settling);
   })();
-
   const stop = async () => {
-    messages.stop();
     // A held message is let go (nakked): the consumer redelivers without limit (admin/consumer.ts).
     stopping.abort();
+    messages.stop();
     await closed;
   };
   return { consumerName, stop, closed, health: () => hold.health(), [Symbol.asyncDispose]: stop };

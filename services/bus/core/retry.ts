@@ -1,13 +1,25 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { JetStreamApiError } from "@nats-io/jetstream";
+// The client's JetStream error classes not re-exported by its main entry point.
+import { jserrors, JetStreamStatusError } from "@nats-io/jetstream/internal";
 import { NoRespondersError, RequestError, TimeoutError } from "@nats-io/transport-node";
 
-/** Timeouts, no responders and 503s happen while a cluster elects a leader: retry those. */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof TimeoutError || err instanceof NoRespondersError) return true;
-  if (err instanceof RequestError) return err.isNoResponders() || err.cause instanceof TimeoutError;
+/** How deep `isTransient` follows `cause`: the client wraps a timeout in a request error, at most twice. */
+const MAX_CAUSE_DEPTH = 4;
+
+/**
+ * Timeouts, no responders and 503s happen while a cluster elects a leader: retry those. Judged by
+ * the nats.js error classes and their codes only, never by the text of a message (which a server
+ * version or a translation may change, and which a hostile peer's reply could imitate).
+ * `JetStreamNotEnabled` is what the client throws when a JetStream request meets no responders
+ * (no stream or meta leader at this moment).
+ */
+export function isTransient(err: unknown, depth = 0): boolean {
+  if (err instanceof TimeoutError || err instanceof NoRespondersError || err instanceof jserrors.JetStreamNotEnabled) return true;
+  if (err instanceof RequestError && err.isNoResponders()) return true;
   if (err instanceof JetStreamApiError) return err.status === 503;
-  if (err instanceof Error) return err.name === "JetStreamNotEnabled" || /jetstream (is )?not enabled|timeout|503/i.test(err.message);
+  if (err instanceof JetStreamStatusError) return err.code === 503 || err.code === 408;
+  if (err instanceof Error && (err as { cause?: unknown }).cause !== undefined && depth < MAX_CAUSE_DEPTH) return isTransient((err as { cause?: unknown }).cause, depth + 1);
   return false;
 }
 

@@ -7,7 +7,7 @@ import { AllianceError, ErrorCode, TransientError } from "../core/errors.js";
 import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../wire/headers.js";
 import type { Signer } from "../keys/keys.js";
 import type { Logger } from "../core/logger.js";
-import { isTransient } from "../core/retry.js";
+import { isTransient, retryTransient } from "../core/retry.js";
 import { signEvent, type OutgoingEvent, type SignedMessage } from "../wire/sign.js";
 import { createSealer, resolveGroup, type SealingDeps } from "./seal.js";
 
@@ -42,6 +42,13 @@ export interface Publisher {
   send(message: SignedMessage): Promise<PublishReceipt>;
 }
 
+/** The wait before the second attempt; retryTransient's backoff takes over from the third. */
+const FIRST_RETRY_MS = 250;
+
+function refused(message: SignedMessage, err: unknown): AllianceError {
+  return new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
+}
+
 export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, attemptTimeoutMs = 5_000, sealing }: PublisherDeps): Publisher {
   const seal = sealing ? createSealer(sealing) : undefined;
   async function send(message: SignedMessage): Promise<PublishReceipt> {
@@ -49,29 +56,41 @@ export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, 
     h.set(Header.MsgId, message.id);
     h.set(Header.Signature, message.signature);
     h.set(Header.ContentType, CLOUDEVENTS_CONTENT_TYPE);
-    const deadline = Date.now() + deadlineMs;
-    for (let attempt = 1; ; attempt++) {
-      let ack: PubAck;
+    const started = Date.now();
+    let attempts = 1;
+    const attempt = () => js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
+    let ack: PubAck;
+    try {
+      // The first attempt directly, not through the retry helper: an acknowledged publish then
+      // resolves as soon as its ack is read, before messages that arrived with it are handled.
+      ack = await attempt();
+    } catch (first) {
+      if (!isTransient(first)) throw refused(message, first);
+      log.warn({ id: message.id, attempt: 1, err: (first as Error).message }, "publish not acknowledged, retrying with the same id");
       try {
-        ack = await js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
+        // The same id every time (the stream de-duplicates), jittered so that a recovered leader
+        // is not stampeded by every publisher at once.
+        ack = await retryTransient(async () => {
+          if (attempts === 1) await sleep(FIRST_RETRY_MS * (0.5 + Math.random() / 2));
+          attempts++;
+          return attempt();
+        }, {
+          deadlineMs: Math.max(0, deadlineMs - (Date.now() - started)), jitter: true,
+          onRetry: (err, n) => log.warn({ id: message.id, attempt: n + 1, err: (err as Error).message }, "publish not acknowledged, retrying with the same id"),
+        });
       } catch (err) {
-        if (!isTransient(err)) throw new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
-        if (Date.now() >= deadline) {
-          // No responders for the whole deadline: most often no stream captures the subject.
-          const hint = isNoResponders(err) ? `; nothing answered on ${message.subject}: if its stream does not exist, ${NO_STREAM_HINT}` : "";
-          throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms${hint}`, { cause: err });
-        }
-        log.warn({ id: message.id, attempt, err: (err as Error).message }, "publish not acknowledged, retrying with the same id");
-        await sleep(Math.min(250 * 2 ** (attempt - 1), 2_000) * (0.5 + Math.random() / 2));
-        continue;
+        if (!isTransient(err)) throw refused(message, err);
+        // No responders for the whole deadline: most often no stream captures the subject.
+        const hint = isNoResponders(err) ? `; nothing answered on ${message.subject}: if its stream does not exist, ${NO_STREAM_HINT}` : "";
+        throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms${hint}`, { cause: err });
       }
-      // On a retry, "duplicate" means our own earlier attempt was stored: success. On the first
-      // attempt it means someone else holds this id inside the window: never report success.
-      if (ack.duplicate && attempt === 1) {
-        throw new AllianceError(ErrorCode.PublishDuplicate, `message id ${message.id} is already in stream ${ack.stream} (seq ${ack.seq})`);
-      }
-      return { id: message.id, subject: message.subject, stream: ack.stream, seq: ack.seq, attempts: attempt };
     }
+    // On a retry, "duplicate" means our own earlier attempt was stored: success. On the first
+    // attempt it means someone else holds this id inside the window: never report success.
+    if (ack.duplicate && attempts === 1) {
+      throw new AllianceError(ErrorCode.PublishDuplicate, `message id ${message.id} is already in stream ${ack.stream} (seq ${ack.seq})`);
+    }
+    return { id: message.id, subject: message.subject, stream: ack.stream, seq: ack.seq, attempts };
   }
 
   return {

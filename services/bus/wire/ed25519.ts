@@ -29,7 +29,7 @@ export function ed25519Sign(input: Uint8Array, privateKey: webcrypto.CryptoKey):
 }
 
 /** The 32 raw bytes of an Ed25519 public CryptoKey (a private key is refused: verifiers hold public keys). */
-function rawPublicKey(key: webcrypto.CryptoKey): Buffer {
+export function rawPublicKey(key: webcrypto.CryptoKey): Buffer {
   let raw = rawPublicKeys.get(key);
   if (!raw) {
     const keyObject = ed25519KeyObject(key);

@@ -1,10 +1,11 @@
+import type { webcrypto } from "node:crypto";
 import type { Bounds } from "../../../schemas/config.js";
 import type { AllianceEvent } from "../../../schemas/envelope.js";
 import { parseEvent } from "../../../schemas/registry.js";
 import { ErrorCode, TransientError } from "../core/errors.js";
 import { memberOfKid, type KeyDirectory } from "../keys/directory.js";
 import { Header } from "./headers.js";
-import { parseSignatureHeader, verifyDetached, verifyDetachedNative, type SignatureEngine } from "./jws.js";
+import { parseSignatureHeader, verifyDetached, verifyDetachedNative, type ParsedSignature, type SignatureEngine } from "./jws.js";
 import { policyProblem, type PolicyRule } from "./policy.js";
 import { Reason } from "./reasons.js";
 import { parseJsonSafely } from "./safe-json.js";
@@ -36,9 +37,16 @@ export interface VerifierDeps {
   readonly directory: KeyDirectory;
   /** The verifier's clock, for `expires`; tests pass a fixed one. */
   readonly now?: () => Date;
-  /** Who checks the Ed25519 arithmetic (check 5): node:crypto by default, jose as the reference. */
-  readonly engine?: SignatureEngine;
+  /**
+   * Who checks the Ed25519 arithmetic (check 5): node:crypto by default, jose as the reference, or
+   * a function (a pool of worker threads, signature-pool.ts). Only the arithmetic: the header, the
+   * key lookup and every other check stay here, in this order.
+   */
+  readonly engine?: SignatureEngine | SignatureCheck;
 }
+
+/** Does `sig` hold over the exact `body` under `key`? Never throws. */
+export type SignatureCheck = (body: Uint8Array, sig: ParsedSignature, key: webcrypto.CryptoKey) => boolean | Promise<boolean>;
 
 export type Verifier = (msg: IncomingMessage) => Promise<Verdict>;
 
@@ -52,7 +60,7 @@ const reject = (reason: Reason, detail: string): Verdict => ({ ok: false, reason
  */
 export function createVerifier({ bounds, directory, now = () => new Date(), engine = "native", policy = [] }: VerifierDeps): Verifier {
   const skewMs = bounds.skewSeconds * 1000;
-  const signatureHolds = engine === "jose" ? verifyDetached : verifyDetachedNative;
+  const signatureHolds: SignatureCheck = typeof engine === "function" ? engine : engine === "jose" ? verifyDetached : verifyDetachedNative;
 
   /**
    * Checks 1–8, `stage` naming the check in progress. Each check is total on its own; should one
