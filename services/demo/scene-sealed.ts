@@ -154,7 +154,8 @@ function envelopeOf(source: string, extra: Record<string, unknown>) {
 }
 
 function plainRed(signer: Signer) {
-  return signedRaw(signer, envelopeOf(signer.origin, { data: bulletin }));
+  // Not the sealed bulletin's title: the store keeps this plaintext, and the next run greps for that title.
+  return signedRaw(signer, envelopeOf(signer.origin, { data: { ...bulletin, title: "Copia in chiaro di un bollettino RED" } }));
 }
 
 function liftedInto(signer: Signer, jwe: unknown) {
