@@ -187,9 +187,21 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
       if (overdue) log.warn(`📊 dashboard: ${overdue.message}`);
       else unexpected.push("tracking scene: the dashboard does not show Senegal's overdue request to France");
     }
+    // France answers at last: marked late, and the request is no longer open on the dashboard.
+    const lateAnswer = await t("fr").client!.respond(late.id, "Destinataire identifié : société de transit à Marseille-Fos (réponse tardive).");
+    if (await until("Senegal reading France's late answer", () => saw("sn", lateAnswer.id))) {
+      const view = t("sn").views(Date.now()).requests.find((r) => r.id === late.id);
+      if (!view || view.pending.length > 0 || !view.answered.some((a) => a.member === "fr" && a.late)) unexpected.push("tracking scene: France's late answer not marked late by Senegal");
+      else log.info({ id: late.id, answered: view.answered }, "✔ France answered after the due time: marked late, no longer open");
+      for (const tracking of trackings.values()) await tracking.publishViews(Date.now());
+    }
   } finally {
     for (const tracking of trackings.values()) await tracking.stop();
     await recall.stop();
+    // The scene's consumers go with it: one nobody reads any more would turn the dashboard critical.
+    for (const code of PARTIES) {
+      for (const channel of PriorityChannel.options) await adminBus.jsm.consumers.delete(streamForChannel(channel), trackingConsumerName(code)).catch(() => false);
+    }
   }
   return { unexpected };
 }

@@ -2,12 +2,8 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
-import { StaticKeyDirectory } from "../../bus/keys/directory.js";
-import { encKeyringFile, loadSigner, type Signer } from "../../bus/keys/keys.js";
-import { loadEncKeyring } from "../../bus/keys/keyring.js";
-import { createPublisher } from "../../bus/publish/publisher.js";
-import { createVerifier } from "../../bus/wire/verify.js";
-import { createTracking, fileSentLog, type Tracking } from "../../tracking/index.js";
+import type { Signer } from "../../bus/keys/keys.js";
+import type { Tracking } from "../../tracking/index.js";
 import type { CliContext } from "../context.js";
 import { defaultDirectoryPath } from "../env.js";
 
@@ -33,6 +29,11 @@ export interface TrackingCliOptions { key?: string; directory?: string; encKey?:
 export async function withMemberTracking<T>(ctx: CliContext, opts: TrackingCliOptions, work: (tracking: Tracking, signer: Signer) => Promise<T>): Promise<T> {
   const keyPath = opts.key ?? ctx.env.ALLIANCE_KEY;
   if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE or set ALLIANCE_KEY");
+  // Loaded on use: the commands' --help loads no NATS client.
+  const [{ StaticKeyDirectory }, { encKeyringFile, loadSigner }, { loadEncKeyring }, { createPublisher }, { createVerifier }, { createTracking, fileSentLog }, { sealingDirectories }] = await Promise.all([
+    import("../../bus/keys/directory.js"), import("../../bus/keys/keys.js"), import("../../bus/keys/keyring.js"), import("../../bus/publish/publisher.js"),
+    import("../../bus/wire/verify.js"), import("../../tracking/index.js"), import("../directories.js"),
+  ]);
   const signer = await loadSigner(keyPath);
   const config = ctx.config();
   const lang = config.members.find((m) => m.code === signer.origin)?.lang ?? "en";
@@ -45,8 +46,6 @@ export async function withMemberTracking<T>(ctx: CliContext, opts: TrackingCliOp
   const directoryFile = opts.directory ?? defaultDirectoryPath(ctx.env);
   const directory = await StaticKeyDirectory.fromFile(directoryFile);
   return ctx.withBus(`alliance-cli-${signer.origin}`, async (bus) => {
-    // Loaded on use: the live directory brings the secretariat's fold, which --help never needs.
-    const { sealingDirectories } = await import("../directories.js");
     const sealing = await sealingDirectories(bus, config, directoryFile, ctx.log);
     try {
       const publisher = createPublisher({ js: bus.js, signer, bounds: config.bounds, log: ctx.log, sealing });
