@@ -242,7 +242,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     published.push(...governed.published);
     for (const [reason, n] of governed.expected) expected.set(reason, (expected.get(reason) ?? 0) + n);
     result.unexpected.push(...governed.unexpected);
-    result.unexpected.push(...(await runTrackingScene({ config, log, adminBus: bus, ministries, signers, verify, monitor: monitor?.monitor })).unexpected);
+    result.unexpected.push(...(await runTrackingScene({ config, log, adminBus: bus, ministries, signers, verify, directory: governance.directory, keysDir, monitor: monitor?.monitor })).unexpected);
 
     const deadline = Date.now() + timeoutMs;
     const done = () => published.every((id) => seen.has(id)) && [...expected].every(([reason, n]) => (result.quarantined[reason] ?? 0) >= n);

@@ -119,7 +119,11 @@ export async function runSealedScene(deps: SealedSceneDeps): Promise<string[]> {
     if (read.get(OUTSIDER)!.has(sealed.id)) unexpected.push("the UAE's desk, not a recipient, was handed the sealed bulletin");
     else if (read.get(OUTSIDER)!.has(marker.id)) log.info({ desk: OUTSIDER }, "🙈 the UAE's desk, not a recipient, acknowledged it unread");
     else unexpected.push("the UAE's desk did not get past the sealed bulletin");
-    await Promise.all(desks.splice(0).map((d) => d.stop()));
+    // Stopped and removed: a consumer nobody reads any more would turn the dashboard critical.
+    await Promise.all(desks.splice(0).map(async (d) => {
+      await d.stop();
+      await adminBus.jsm.consumers.delete(StreamName.crime, d.consumerName);
+    }));
 
     // A plaintext RED, signed by Italy but sent past its SDK: the host's desks quarantine it (policy).
     // France lifts Italy's ciphertext into an envelope of its own: its signature holds, the aad does not.
@@ -154,7 +158,8 @@ function envelopeOf(source: string, extra: Record<string, unknown>) {
 }
 
 function plainRed(signer: Signer) {
-  return signedRaw(signer, envelopeOf(signer.origin, { data: bulletin }));
+  // Not the sealed bulletin's title: the store keeps this plaintext, and the next run greps for that title.
+  return signedRaw(signer, envelopeOf(signer.origin, { data: { ...bulletin, title: "Copia in chiaro di un bollettino RED" } }));
 }
 
 function liftedInto(signer: Signer, jwe: unknown) {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { Lang } from "../../schemas/protocol.js";
@@ -5,12 +6,18 @@ import type { TrackingConfig } from "../../schemas/tracking.js";
 import type { Bus } from "../bus/core/bus.js";
 import { isAllianceError, ErrorCode } from "../bus/core/errors.js";
 import type { Logger } from "../bus/core/logger.js";
-import type { Signer } from "../bus/keys/keys.js";
+import { encKeyringFile, type Signer } from "../bus/keys/keys.js";
+import { loadEncKeyring } from "../bus/keys/keyring.js";
+import type { EncryptionDirectory } from "../bus/keys/encryption.js";
+import type { GroupDirectory } from "../bus/publish/seal.js";
 import { openJsonView } from "../bus/admin/json-view.js";
+import { ensureConsumer } from "../bus/admin/consumer.js";
+import { streamForChannel } from "../bus/wire/subjects.js";
 import { createPublisher } from "../bus/publish/publisher.js";
 import type { Verifier } from "../bus/wire/verify.js";
 import type { Monitor } from "../monitor/service.js";
-import { createRecall, createTracking, TRACKING_BUCKET, type Tracking } from "../tracking/index.js";
+import { createRecall, createTracking, memorySentLog, TRACKING_BUCKET, trackingConsumerName, type Tracking } from "../tracking/index.js";
+import { DataContentType, PriorityChannel } from "../../schemas/protocol.js";
 import { demoScenario } from "./scenario.js";
 
 /**
@@ -18,6 +25,9 @@ import { demoScenario } from "./scenario.js";
  * asks Morocco urgently and is answered in time; Senegal's request to France goes overdue on the
  * dashboard; Italy retracts a bulletin sent in error and sees its three recipients comply while
  * the operator erases it; Spain may pass Italy's RED bulletin to France only with Italy's consent.
+ * Everything restricted is sealed (v1.1 §1b.2): requests to the members asked, responses and
+ * receipts to the originator, a consent to the grantee and the new recipients; each member's
+ * tracking opens what is sealed to it with its own keyring.
  */
 
 /** The demo's config shortens Senegal's standard limit from 7 days to a few seconds; the limit is signed into the request. */
@@ -33,13 +43,30 @@ export interface TrackingSceneDeps {
   readonly ministries: ReadonlyMap<string, Bus>;
   readonly signers: ReadonlyMap<string, Signer>;
   readonly verify: Verifier;
+  /** Recipients' encryption keys and working groups, for sealing (the live directory). */
+  readonly directory: EncryptionDirectory & GroupDirectory;
+  /** Where each member's `<code>.enc.jwk` keyring is. */
+  readonly keysDir: string;
   readonly monitor?: Monitor | undefined;
   readonly timeoutMs?: number;
 }
 
-export async function runTrackingScene({ config, log: parent, adminBus, ministries, signers, verify, monitor, timeoutMs = 30_000 }: TrackingSceneDeps): Promise<{ unexpected: string[] }> {
+export async function runTrackingScene({ config, log: parent, adminBus, ministries, signers, verify, directory, keysDir, monitor, timeoutMs = 30_000 }: TrackingSceneDeps): Promise<{ unexpected: string[] }> {
   const log = parent.child({ svc: "tracking-scene" });
   const unexpected: string[] = [];
+  if (!PARTIES.every((c) => existsSync(encKeyringFile(keysDir, c)))) {
+    log.warn({ dir: keysDir }, "tracking scene skipped: these keys predate encryption keys (v1.1); remove the keys directory to make new ones");
+    return { unexpected };
+  }
+  const sealing = { directory, groups: directory };
+  // What the host stores of a restricted event: ciphertext sealed to exactly its recipients.
+  const sealedInStream = async (what: string, at: { stream: string; seq: number }, recipients: readonly string[]) => {
+    const msg = await adminBus.jsm.streams.getMessage(at.stream, { seq: at.seq });
+    const stored = msg ? (JSON.parse(new TextDecoder().decode(msg.data)) as { datacontenttype?: string; recipients?: string[] }) : undefined;
+    if (stored?.datacontenttype !== DataContentType.Sealed || JSON.stringify(stored.recipients) !== JSON.stringify(recipients)) {
+      unexpected.push(`tracking scene: ${what} is not stored sealed to ${recipients.join(",")}`);
+    } else log.info({ what, recipients }, "🔒 stored sealed: the host sees only ciphertext");
+  };
   const until = async (what: string, check: () => boolean) => {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
@@ -52,6 +79,13 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
     return true;
   };
   await openJsonView(adminBus.js, adminBus.jsm, TRACKING_BUCKET, { replicas: config.bounds.replicas, create: true });
+  // The administrator provisions the parties' declared tracking consumers (a member may not create
+  // one on a secured server); only theirs, so that no unread consumer falls behind on the dashboard.
+  for (const code of PARTIES) {
+    for (const channel of PriorityChannel.options) {
+      await ensureConsumer(adminBus.jsm, { stream: streamForChannel(channel), durable: trackingConsumerName(code), startFrom: "all", settings: config.subscriber });
+    }
+  }
   const recall = await createRecall({ bus: adminBus, verify, log });
   const seen = new Map<Party, Set<string>>(PARTIES.map((p) => [p, new Set()]));
   const deleted = new Map<Party, string[]>(PARTIES.map((p) => [p, []]));
@@ -64,7 +98,8 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
       const tracking = createTracking({
         // The desks already report every quarantined attack: the members' own subscribers stay quiet about them.
         bus, member: code, lang, verify, log: log.child({ member: code }, { level: "error" }), config: trackingConfig, subscriber: config.subscriber, bounds: config.bounds,
-        publisher: createPublisher({ js: bus.js, signer: signers.get(code)!, bounds: config.bounds, log }),
+        publisher: createPublisher({ js: bus.js, signer: signers.get(code)!, bounds: config.bounds, log, sealing }),
+        keyring: loadEncKeyring(encKeyringFile(keysDir, code)), sent: memorySentLog(),
       });
       await tracking.start({
         handler: async (event) => void seen.get(code)!.add(event.id),
@@ -86,6 +121,8 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
     log.info({ id: ask.id, due: ask.due, limitSeconds: ask.limitSeconds }, "❓ Spain asks Morocco (urgent-direct); due from the signed time");
     if (await until("Morocco reading Spain's request", () => saw("ma", ask.id))) {
       const answer = await t("ma").client!.respond(ask.id, "قائمة الطاقم مرفقة: أربعة عشر بحارا، جميعهم مسجلون لدى ميناء طنجة المتوسط.");
+      await sealedInStream("Spain's request", ask, ["ma"]);
+      await sealedInStream("Morocco's answer", answer, ["es"]);
       await until("Spain reading Morocco's answer", () => saw("es", answer.id));
       const view = t("es").views(Date.now()).requests.find((r) => r.id === ask.id);
       if (!view || view.pending.length > 0 || view.answered.some((a) => a.late)) unexpected.push("tracking scene: Morocco's answer not seen in time by Spain");
@@ -108,6 +145,7 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
       data: { ...base, title: "Bollettino inviato per errore", summary: "Bollettino destinato a un altro ufficio, inviato per errore." },
     });
     await until("the three received receipts", () => (t("it").views(Date.now()).receipts.find((r) => r.event === wrong.id)?.missing.length ?? 1) === 0);
+    await sealedInStream("Italy's bulletin sent in error", wrong, ["sn", "ma", "es"]);
     await t("it").client!.retract(wrong.id, "Inviato per errore: destinatari sbagliati.");
     log.info({ id: wrong.id }, "↩ Italy retracts a bulletin sent in error");
     if (await until("every recipient applying Italy's retract", () => t("it").views(Date.now()).recalls.find((r) => r.event === wrong.id)?.pending.length === 0)) {
@@ -135,6 +173,7 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
     const please = await t("es").client!.request({ channel: "crime", to: ["it"], urgency: "urgent", lang: "es", subject: "Consentimiento", question: `¿Podemos transmitir ${red.id} a Francia?` });
     await until("Italy reading Spain's ask", () => saw("it", please.id));
     const consent = await t("it").client!.consent(red.id, "es", ["fr"]);
+    await sealedInStream("Italy's consent", consent, ["es", "fr"]);
     await t("it").client!.respond(please.id, "Consenso concesso per la Francia.");
     await until("Spain holding Italy's consent", () => saw("es", consent.id));
     const passed = await t("es").client!.publish(onward);
@@ -148,9 +187,21 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
       if (overdue) log.warn(`📊 dashboard: ${overdue.message}`);
       else unexpected.push("tracking scene: the dashboard does not show Senegal's overdue request to France");
     }
+    // France answers at last: marked late, and the request is no longer open on the dashboard.
+    const lateAnswer = await t("fr").client!.respond(late.id, "Destinataire identifié : société de transit à Marseille-Fos (réponse tardive).");
+    if (await until("Senegal reading France's late answer", () => saw("sn", lateAnswer.id))) {
+      const view = t("sn").views(Date.now()).requests.find((r) => r.id === late.id);
+      if (!view || view.pending.length > 0 || !view.answered.some((a) => a.member === "fr" && a.late)) unexpected.push("tracking scene: France's late answer not marked late by Senegal");
+      else log.info({ id: late.id, answered: view.answered }, "✔ France answered after the due time: marked late, no longer open");
+      for (const tracking of trackings.values()) await tracking.publishViews(Date.now());
+    }
   } finally {
     for (const tracking of trackings.values()) await tracking.stop();
     await recall.stop();
+    // The scene's consumers go with it: one nobody reads any more would turn the dashboard critical.
+    for (const code of PARTIES) {
+      for (const channel of PriorityChannel.options) await adminBus.jsm.consumers.delete(streamForChannel(channel), trackingConsumerName(code)).catch(() => false);
+    }
   }
   return { unexpected };
 }

@@ -8,6 +8,7 @@ import type { Publisher, PublishReceipt } from "../bus/publish/publisher.js";
 import type { OutgoingEvent } from "../bus/wire/sign.js";
 import { dueAt, limitInForce } from "./due.js";
 import { parseEventRef, policyViolation } from "./policy.js";
+import type { SentLog } from "./sent.js";
 import { applyTracked, type KnownEvent, type TrackingState } from "./state.js";
 
 export interface SentRequest extends PublishReceipt {
@@ -53,6 +54,8 @@ export interface TrackingClientDeps {
   /** The member's tracking state, kept up to date by its subscriptions (withTracking). */
   readonly state: TrackingState;
   readonly config?: Pick<TrackingConfig, "limitSeconds">;
+  /** Where this member keeps the plaintext of its own sealed events (sent.ts); a rebuild reads it. */
+  readonly sent?: SentLog;
   /** The signing clock; tests pass a fixed one. Deadlines follow from it through the signed `time`. */
   readonly now?: () => Date;
 }
@@ -64,7 +67,7 @@ export interface TrackingClientDeps {
  * restricted (every holder applies it, the operator erases by it), and names only the event.
  * Each outgoing event is put through the same policy check the subscribers make.
  */
-export function createTrackingClient({ member, lang, publisher, state, config, now = () => new Date() }: TrackingClientDeps): TrackingClient {
+export function createTrackingClient({ member, lang, publisher, state, config, sent: sentLog, now = () => new Date() }: TrackingClientDeps): TrackingClient {
   function known(eventId: string, what: string): KnownEvent {
     const event = state.events.get(eventId);
     if (!event || event.tombstone) throw new AllianceError(ErrorCode.PolicyRefused, `${what}: event ${eventId} has not been received by ${member}`);
@@ -87,6 +90,8 @@ export function createTrackingClient({ member, lang, publisher, state, config, n
     // A member's subscribers skip its own restricted events (§13.2): its tracking learns of them
     // here, from the very attributes it signed (a rebuild finds the same in the stream).
     applyTracked(state, draft, { stream: sent.stream, seq: sent.seq });
+    // Sealed: the stream holds only ciphertext, which the originator cannot open (it is not a recipient).
+    if (draft.recipients) sentLog?.remember(draft);
     return sent;
   }
 

@@ -13,3 +13,5 @@ export { overdueRequests, recallsView, receiptsView, requestsView } from "./view
 export type { RecallView, ReceiptsView, RecipientReceipt, RequestView } from "./views.js";
 export { createRecall } from "./recall.js";
 export type { Recall, RecallDeps, RecallOutcome } from "./recall.js";
+export { fileSentLog, memorySentLog, ownPlaintext } from "./sent.js";
+export type { SentLog } from "./sent.js";

@@ -9,6 +9,9 @@ import { openProcessedRecord } from "../bus/consume/idempotency.js";
 import { subscribe, type Handler, type Rejection, type Subscription } from "../bus/consume/subscriber.js";
 import type { Publisher } from "../bus/publish/publisher.js";
 import type { Verifier } from "../bus/wire/verify.js";
+import { withUnseal } from "../bus/consume/unseal.js";
+import type { PrivateKeyring } from "../bus/wire/jwe.js";
+import { ownPlaintext, type SentLog } from "./sent.js";
 import { streamForChannel } from "../bus/wire/subjects.js";
 import { TRACKING_BUCKET, trackingConsumerName } from "./bucket.js";
 import { createTrackingClient, type TrackingClient } from "./client.js";
@@ -26,8 +29,16 @@ export interface TrackingDeps {
   readonly log: Logger;
   readonly config: TrackingConfig;
   readonly subscriber: SubscriberConfig;
-  readonly bounds: Pick<Bounds, "replicas" | "streamMaxAgeDays">;
-  /** Publishes this member's requests, responses and receipts; without it the service only reads. */
+  readonly bounds: Pick<Bounds, "replicas" | "streamMaxAgeDays" | "maxDepth">;
+  /**
+   * This member's encryption keyring (`<code>.enc.jwk`, v1.1 §1b.1): what is sealed to it is
+   * opened after the checks (withUnseal). Without it, everything sealed is skipped, as for a
+   * non-recipient: the member's state would lack its requests, receipts and consents.
+   */
+  readonly keyring?: PrivateKeyring;
+  /** The plaintext of this member's own sealed events (sent.ts): the client writes it, a rebuild reads it. */
+  readonly sent?: SentLog;
+  /** Publishes this member's requests, responses and receipts (with sealing deps: they are sealed); without it the service only reads. */
   readonly publisher?: Publisher;
 }
 
@@ -72,9 +83,11 @@ export interface Tracking extends AsyncDisposable {
  * caller passes: the views never read a clock of their own.
  */
 export function createTracking(deps: TrackingDeps): Tracking {
-  const { bus, member, verify, log } = deps;
+  const { bus, member, log } = deps;
+  // Every subscriber acting for this member opens what is sealed to it (v1.1 §1b.2, steps 10–12).
+  const verify = deps.keyring ? withUnseal(deps.verify, { member, keyring: deps.keyring, bounds: deps.bounds }) : deps.verify;
   const state = emptyTracking();
-  const client = deps.publisher ? createTrackingClient({ member, lang: deps.lang, publisher: deps.publisher, state, config: deps.config }) : undefined;
+  const client = deps.publisher ? createTrackingClient({ member, lang: deps.lang, publisher: deps.publisher, state, config: deps.config, ...(deps.sent ? { sent: deps.sent } : {}) }) : undefined;
   const subscriptions: Subscription[] = [];
   let view: JsonView | undefined;
 
@@ -104,7 +117,8 @@ export function createTracking(deps: TrackingDeps): Tracking {
         for await (const msg of readStream(bus.js, bus.jsm, stream, readerNames ? { readerNames } : {})) {
           const verdict = await verify({ subject: msg.subject, body: msg.data, header: (n) => msg.headers?.get(n) || undefined, receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)) });
           if (!verdict.ok) continue;
-          const e = verdict.event;
+          // Its own sealed events: the plaintext it signed, from its own side (metadata only without it).
+          const e = ownPlaintext(verdict.event, member, deps.sent);
           if (e.recipients && !e.recipients.includes(member) && e.source !== member) continue;
           if (policyViolation(state, e, member)) continue;
           applyTracked(state, e, { stream: msg.info.stream, seq: msg.info.streamSequence });

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -29,6 +29,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The event as the broker stores it: what the host, and every member not listed, can read. */
+async function stored(stream: string, seq: number): Promise<{ datacontenttype: string; recipients?: string[] }> {
+  const msg = await bus.jsm.streams.getMessage(stream, { seq });
+  return JSON.parse(new TextDecoder().decode(msg!.data)) as { datacontenttype: string; recipients?: string[] };
+}
+
 const as = (code: string, args: string[], input?: string) => runAlliance([...args, "--key", join(dir, `keys/${code}.jwk`)], { env, ...(input !== undefined ? { input } : {}) });
 
 // Each command is a process of its own (a few seconds each on a busy machine).
@@ -36,8 +42,14 @@ describe("cli - requests, receipts, consent, retract", { timeout: 180_000 }, () 
   it("request, requests, respond: both sides see the request, its due time, and the answer", async () => {
     const sent = await as("es", ["request", "crime", "--to", "ma", "--urgency", "urgent-direct", "--subject", "MV Atlas crew", "--question", "Crew list?", "--json"]);
     expect(sent.stderr).toBe("");
-    const { id, due, limitSeconds } = JSON.parse(sent.stdout) as { id: string; due: string; limitSeconds: number };
+    const { id, due, limitSeconds, stream, seq } = JSON.parse(sent.stdout) as { id: string; due: string; limitSeconds: number; stream: string; seq: number };
     expect(limitSeconds).toBe(8 * 3600);
+    // Sealed to Morocco: the stream holds no plaintext; Spain keeps its own (mode 0600) to follow it up.
+    const body = await stored(stream, seq);
+    expect(body).toMatchObject({ datacontenttype: "application/jose+json", recipients: ["ma"] });
+    expect(JSON.stringify(body)).not.toContain("Crew list?");
+    expect(statSync(join(dir, "keys/es.sent.jsonl")).mode & 0o777).toBe(0o600);
+    expect((await as("fr", ["requests", "--json"])).stdout).not.toContain(id);
     const atMa = await as("ma", ["requests", "--json"]);
     expect(JSON.parse(atMa.stdout.trim())).toMatchObject({ id, from: "es", due, pending: ["ma"] });
     const overdue = await as("ma", ["requests", "--overdue", "--now", new Date(Date.parse(due) + 1).toISOString()]);
@@ -55,8 +67,10 @@ describe("cli - requests, receipts, consent, retract", { timeout: 180_000 }, () 
     writeFileSync(file, JSON.stringify(sampleCrimeBulletin()));
     const pub = await runAlliance(["publish", "crime", "bulletin", "--data", file, "--key", join(dir, "keys/it.jwk"), "--recipients", "es,ma", "--json"], { env });
     const { id } = JSON.parse(pub.stdout) as { id: string };
-    const consent = await as("it", ["consent", id, "--to", "fr", "--for", "es"]);
+    const consent = await as("it", ["consent", id, "--to", "fr", "--for", "es", "--json"]);
     expect(consent.code).toBe(0);
+    const given = JSON.parse(consent.stdout) as { stream: string; seq: number };
+    expect(await stored(given.stream, given.seq)).toMatchObject({ datacontenttype: "application/jose+json", recipients: ["es", "fr"] });
     const refused = await as("ma", ["retract", id, "--reason", "not mine"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("ERR_POLICY");

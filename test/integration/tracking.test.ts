@@ -14,11 +14,14 @@ import { Header } from "../../services/bus/wire/headers.js";
 import { Reason } from "../../services/bus/wire/reasons.js";
 import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
-import { createRecall, createTracking, TRACKING_BUCKET, type Recall, type Tracking } from "../../services/tracking/index.js";
+import { createRecall, createTracking, memorySentLog, TRACKING_BUCKET, type Recall, type SentLog, type Tracking } from "../../services/tracking/index.js";
+import { DataContentType } from "../../schemas/protocol.js";
+import type { SealedData } from "../../schemas/sealed.js";
 import { openJsonView } from "../../services/bus/admin/json-view.js";
 import { createMonitor } from "../../services/monitor/service.js";
 import { waitFor } from "../helpers/collect.js";
-import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
+import { sampleCrimeBulletin } from "../helpers/fixtures.js";
+import { makeSealedMembers } from "../helpers/sealed.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
 
 const base = loadConfig();
@@ -30,12 +33,16 @@ const config = parseConfig({
 });
 const codes = ["it", "es", "ma", "fr", "sn", "bh"] as const;
 type Code = (typeof codes)[number];
-const keys = await makeMembers([...codes, "ae"]);
+// Every member has a signing key and an encryption keyring: whatever is restricted is sealed (§1b.2).
+const keys = await makeSealedMembers([...codes, "ae"]);
+const sealing = { directory: keys.encryption };
 const verify = createVerifier({ bounds: config.bounds, directory: keys.directory });
 
 interface Desk {
   readonly tracking: Tracking;
   readonly publisher: Publisher;
+  /** The plaintext of its own sealed events, which only it keeps. */
+  readonly sent: SentLog;
   readonly seen: AllianceEvent[];
   readonly rejected: Rejection[];
   readonly retracted: string[];
@@ -53,12 +60,13 @@ beforeAll(async () => {
   await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: 1, create: true });
   recall = await createRecall({ bus, verify, log: testLog, pollMs: 100 });
   for (const code of codes) {
-    const publisher = createPublisher({ js: bus.js, signer: keys.signers[code]!, bounds: config.bounds, log: testLog });
+    const publisher = createPublisher({ js: bus.js, signer: keys.signers[code]!, bounds: config.bounds, log: testLog, sealing });
+    const sent = memorySentLog();
     const tracking = createTracking({
-      bus, member: code, lang: "fr", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, publisher,
+      bus, member: code, lang: "fr", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, publisher, keyring: keys.keyrings[code]!, sent,
       config: code === "sn" ? config.tracking : { ...config.tracking, limitSeconds: {} },
     });
-    const desk: Desk = { tracking, publisher, seen: [], rejected: [], retracted: [] };
+    const desk: Desk = { tracking, publisher, sent, seen: [], rejected: [], retracted: [] };
     await tracking.start({
       handler: async (event) => void desk.seen.push(event),
       onRetract: async (retract) => void desk.retracted.push(retract.data.of),
@@ -78,17 +86,39 @@ const client = (code: Code) => desks[code].tracking.client!;
 const seenBy = (code: Code, id: string) => desks[code].seen.some((e) => e.id === id);
 const rejectedBy = (code: Code, seq: number, reason: string) => desks[code].rejected.some((r) => r.seq === seq && r.reason === reason);
 
+/** The event as the broker stores it: what the host, and every member not listed, can read. */
+async function stored(stream: string, seq: number): Promise<AllianceEvent> {
+  const msg = await bus.jsm.streams.getMessage(stream, { seq });
+  return JSON.parse(new TextDecoder().decode(msg!.data)) as AllianceEvent;
+}
+
+/** Stored sealed to exactly `recipients`, with no trace of `plain` in the stored body. */
+async function expectSealed(at: { stream: string; seq: number }, recipients: readonly string[], plain?: string): Promise<AllianceEvent> {
+  const event = await stored(at.stream, at.seq);
+  expect(event.datacontenttype).toBe(DataContentType.Sealed);
+  expect(event.recipients).toEqual(recipients);
+  expect((event.data as SealedData).recipients.map((r) => r.header.kid.split(":")[0])).toEqual(recipients);
+  if (plain) expect(JSON.stringify(event)).not.toContain(plain);
+  return event;
+}
+
 describe("tracking - requests with deadlines", () => {
   it("request - Spain's urgent request to Morocco is answered within its time limit, seen the same on both sides", async () => {
     const sent = await client("es").request({ channel: "crime", to: ["ma"], subject: "MV Atlas crew", question: "Crew list of MV Atlas?", urgency: "urgent-direct" });
     expect(sent.limitSeconds).toBe(8 * 3600);
     await waitFor("Morocco reads the request", () => seenBy("ma", sent.id));
+    // Sealed to Morocco alone: the stream holds ciphertext, Morocco's handler the plaintext.
+    await expectSealed(sent, ["ma"], "MV Atlas crew");
     const request = desks.ma.seen.find((e) => e.id === sent.id)!;
+    expect(request.datacontenttype).toBe(DataContentType.Json);
+    expect(request.data).toMatchObject({ subject: "MV Atlas crew", to: ["ma"] });
     // Due from the signed time, not from any local clock.
     expect(Date.parse((request.data as { due: string }).due)).toBe(Date.parse(request.time) + 8 * 3600 * 1000);
     expect(sent.due).toBe((request.data as { due: string }).due);
     const answer = await client("ma").respond(sent.id, "Crew list attached: 14 names.");
     await waitFor("Spain reads the response", () => seenBy("es", answer.id));
+    await expectSealed(answer, ["es"], "14 names");
+    expect(desks.es.seen.find((e) => e.id === answer.id)!.data).toMatchObject({ request: sent.id, answer: "Crew list attached: 14 names." });
     const now = Date.parse(sent.due) - 1000;
     const atEs = desks.es.tracking.views(now).requests.find((r) => r.id === sent.id);
     const atMa = desks.ma.tracking.views(now).requests.find((r) => r.id === sent.id);
@@ -96,6 +126,13 @@ describe("tracking - requests with deadlines", () => {
     expect(atMa).toEqual(atEs);
     // Morocco's subscriber sent the automatic `received` receipt once its handler succeeded.
     await waitFor("the received receipt", () => desks.es.tracking.views(now).receipts.some((v) => v.event === sent.id && v.members.some((m) => m.member === "ma" && m.status === "received")));
+    // The receipt about a sealed request is sealed to its originator (§1b.4), and Spain opened it.
+    const receiptId = desks.es.tracking.state.receipts.get(sent.id)!.get("ma")![0]!.id;
+    const receipt = desks.es.tracking.state.events.get(receiptId)!;
+    await expectSealed({ stream: receipt.stream!, seq: receipt.seq! }, ["es"]);
+    expect(desks.es.seen.find((e) => e.id === receiptId)!.data).toMatchObject({ of: sent.id, origin: "es", status: "received" });
+    // Nobody else read any of it.
+    for (const code of ["it", "fr", "sn", "bh"] as const) expect([sent.id, answer.id, receiptId].filter((id) => seenBy(code, id))).toEqual([]);
   });
 
   it("request - Senegal's request to France goes overdue, the same at both members and in the KV views", async () => {
@@ -159,7 +196,16 @@ describe("tracking - receipts, retract and recall", () => {
       const v = desks.it.tracking.views(Date.now()).receipts.find((r) => r.event === sent.id);
       return v !== undefined && v.missing.length === 0 && v.members.every((m) => m.status === "received");
     });
+    // Sealed to its three recipients, who read the plaintext; France, not listed, never does.
+    await expectSealed(sent, ["sn", "ma", "es"], marker);
+    for (const code of ["sn", "ma", "es"] as const) expect((desks[code].seen.find((e) => e.id === sent.id)!.data as { body: string }).body).toContain(marker);
     expect(seenBy("fr", sent.id)).toBe(false);
+    // Each receipt is sealed to Italy alone.
+    for (const [member, list] of desks.it.tracking.state.receipts.get(sent.id)!) {
+      const receipt = desks.it.tracking.state.events.get(list[0]!.id)!;
+      expect(receipt.source).toBe(member);
+      await expectSealed({ stream: receipt.stream!, seq: receipt.seq! }, ["it"]);
+    }
   });
 
   it("receipts - a receipt for an event the sender never received is refused by the SDK and quarantined as policy", async () => {
@@ -188,6 +234,9 @@ describe("tracking - receipts, retract and recall", () => {
 
     // The store's files hold the text before the recall (what the grep below must no longer find).
     await waitFor("the text on disk", () => grepStore(server.dir, marker).length > 0);
+    // The original is sealed: its plaintext never reached the disk, its ciphertext did.
+    const ciphertext = ((await stored(original.stream!, original.seq!)).data as SealedData).ciphertext.slice(0, 64);
+    await waitFor("the ciphertext on disk", () => grepStore(server.dir, ciphertext).length > 0);
     await client("it").retract(bulletinId, "Sent in error: wrong recipients.");
     await waitFor("every recipient complied", () => {
       const recall = desks.it.tracking.views(Date.now()).recalls.find((r) => r.event === bulletinId);
@@ -209,6 +258,7 @@ describe("tracking - receipts, retract and recall", () => {
     expect(await findQuarantineCopies(bus.js, bus.jsm, { id: bulletinId })).toEqual([]);
     // Erase overwrites the bytes: the store's files no longer hold the text.
     expect(grepStore(server.dir, marker)).toEqual([]);
+    expect(grepStore(server.dir, ciphertext)).toEqual([]);
   });
 });
 
@@ -242,10 +292,13 @@ describe("tracking - originator control of onward sharing", () => {
     const red = await client("it").publish({ channel: "crime", kind: "bulletin", tlp: "RED", lang: "it", recipients: ["es", "sn"], data: sampleCrimeBulletin() });
     redId = red.id;
     await waitFor("Spain reads it", () => seenBy("es", red.id));
+    await expectSealed(red, ["es", "sn"]);
     const derived = { channel: "crime" as const, kind: "bulletin", tlp: "RED" as const, lang: "es" as const, recipients: ["fr"], derivedfrom: `it:${red.id}`, data: sampleCrimeBulletin() };
     await expect(client("es").publish(derived)).rejects.toMatchObject({ code: ErrorCode.ConsentMissing });
     const bypass = await desks.es.publisher.publish(derived);
+    // France opens it (it is sealed to France) and refuses it on what the plaintext claims.
     await waitFor("France quarantines it", () => rejectedBy("fr", bypass.seq, Reason.Policy));
+    await expectSealed(bypass, ["fr"]);
     expect(seenBy("fr", bypass.id)).toBe(false);
   });
 
@@ -260,9 +313,14 @@ describe("tracking - originator control of onward sharing", () => {
     await waitFor("Italy reads the ask", () => seenBy("it", ask.id));
     const consent = await client("it").consent(redId, "es", ["fr"]);
     await waitFor("Spain and France hold the consent", () => seenBy("es", consent.id) && seenBy("fr", consent.id));
+    // Sealed to the grantee and the new recipients, who read it; Morocco, a recipient of the original, does not.
+    await expectSealed(consent, ["es", "fr"]);
+    expect(desks.fr.seen.find((e) => e.id === consent.id)!.data).toMatchObject({ of: redId, origin: "it", status: "consented", grantee: "es", to: ["fr"] });
+    expect(seenBy("ma", consent.id)).toBe(false);
     const derived = { channel: "crime" as const, kind: "bulletin", tlp: "RED" as const, lang: "es" as const, derivedfrom: `it:${redId}`, data: sampleCrimeBulletin() };
     const ok = await client("es").publish({ ...derived, recipients: ["fr"] });
     await waitFor("France reads the derived bulletin", () => seenBy("fr", ok.id));
+    await expectSealed(ok, ["fr"]);
     await expect(client("es").publish({ ...derived, recipients: ["fr", "bh"] })).rejects.toMatchObject({ code: ErrorCode.ConsentMissing });
     const wider = await desks.es.publisher.publish({ ...derived, recipients: ["fr", "bh"] });
     await waitFor("France and Bahrain quarantine it", () => rejectedBy("fr", wider.seq, Reason.Policy) && rejectedBy("bh", wider.seq, Reason.Policy));
@@ -273,7 +331,8 @@ describe("tracking - originator control of onward sharing", () => {
 describe("tracking - folded from the streams", () => {
   it("rebuild - a member's state rebuilt from the streams gives the views its live subscription built", async () => {
     for (const code of ["it", "es", "fr"] as const) {
-      const rebuilt = createTracking({ bus, member: code, lang: "fr", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, config: config.tracking });
+      // With its keyring (what was sealed to it) and its own record of what it sealed to others.
+      const rebuilt = createTracking({ bus, member: code, lang: "fr", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, config: config.tracking, keyring: keys.keyrings[code]!, sent: desks[code].sent });
       await rebuilt.rebuild();
       const now = Date.now();
       const live = desks[code].tracking.views(now);
@@ -286,8 +345,8 @@ describe("tracking - folded from the streams", () => {
   });
 
   it("receipts - with autoReceipts off, the subscriber sends none", async () => {
-    const publisher = createPublisher({ js: bus.js, signer: keys.signers.ae!, bounds: config.bounds, log: testLog });
-    const quiet = createTracking({ bus, member: "ae", lang: "ar", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, publisher, config: { ...config.tracking, autoReceipts: false } });
+    const publisher = createPublisher({ js: bus.js, signer: keys.signers.ae!, bounds: config.bounds, log: testLog, sealing });
+    const quiet = createTracking({ bus, member: "ae", lang: "ar", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, publisher, keyring: keys.keyrings.ae!, config: { ...config.tracking, autoReceipts: false } });
     const seen: string[] = [];
     const [, crime] = await quiet.start({ handler: async (e) => void seen.push(e.id), durable: "ae-quiet" }).then((subs) => [subs, subs[0]!] as const);
     try {

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseEvent } from "../../schemas/registry.js";
 import { DIRECTIVE_LIMIT_SECONDS } from "../../schemas/data/tracking.js";
 import type { AllianceEvent } from "../../schemas/envelope.js";
-import { applyTracked, dueAt, dueLevel, emptyTracking, limitInForce, policyViolation, receiptsView, recallsView, requestsView, type TrackingState } from "../../services/tracking/index.js";
+import { applyTracked, dueAt, dueLevel, emptyTracking, fileSentLog, limitInForce, memorySentLog, ownPlaintext, policyViolation, receiptsView, recallsView, requestsView, type TrackingState } from "../../services/tracking/index.js";
 import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 
 const T0 = "2026-12-01T08:00:00.000Z";
@@ -173,5 +176,44 @@ describe("tracking - sealed events", () => {
     fold(s, opened, unopened);
     expect([...s.requests.keys()]).toEqual([opened.id]);
     expect(s.events.get(unopened.id)).toMatchObject({ source: "sn", recipients: ["ma"] });
+  });
+});
+
+describe("tracking - the originator's own sealed events", () => {
+  const sealedAs = (plain: AllianceEvent): AllianceEvent => ({ ...plain, datacontenttype: "application/jose+json", data: { ciphertext: "…" } } as AllianceEvent);
+
+  it("sent log - a rebuild folds the plaintext the member signed, only where the signed envelope says the same", () => {
+    const mine = request("es", ["ma"], "urgent-direct");
+    const sent = memorySentLog();
+    sent.remember(mine);
+    const opened = ownPlaintext(sealedAs(mine), "es", sent);
+    expect(opened).toMatchObject({ datacontenttype: "application/json", data: mine.data, recipients: ["ma"] });
+    // Someone else's event, another member's view, or an envelope that differs: left sealed.
+    expect(ownPlaintext(sealedAs(mine), "ma", sent).datacontenttype).toBe("application/jose+json");
+    expect(ownPlaintext(sealedAs(mine), "es", memorySentLog()).datacontenttype).toBe("application/jose+json");
+    for (const changed of [{ recipients: ["ma", "fr"] }, { time: "2026-12-01T09:00:00.000Z" }, { type: "alliance.border.request.v1" }]) {
+      expect(ownPlaintext({ ...sealedAs(mine), ...changed } as AllianceEvent, "es", sent).datacontenttype).toBe("application/jose+json");
+    }
+    // A remembered plaintext that fails its type's schema is never folded.
+    const bad = memorySentLog();
+    bad.remember({ ...mine, data: { subject: "no question" } } as AllianceEvent);
+    expect(ownPlaintext(sealedAs(mine), "es", bad).datacontenttype).toBe("application/jose+json");
+    // Folded, the request is the member's again, with its deadline.
+    const state = emptyTracking();
+    applyTracked(state, opened);
+    expect(state.requests.get(mine.id)).toMatchObject({ from: "es", to: ["ma"], due: (mine.data as { due: string }).due });
+  });
+
+  it("sent log - the file keeps one event a line, mode 0600, and is read back", () => {
+    const dir = mkdtempSync(join(tmpdir(), "alliance-sent-"));
+    try {
+      const path = join(dir, "es.sent.jsonl");
+      const mine = request("es", ["ma"], "urgent");
+      fileSentLog(path).remember(mine);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(fileSentLog(path).lookup(mine.id)).toEqual(mine);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,4 @@
 import type { Command } from "commander";
-import { StaticKeyDirectory } from "../../bus/keys/directory.js";
-import { openJsonView } from "../../bus/admin/json-view.js";
-import { createVerifier } from "../../bus/wire/verify.js";
-import { createRecall, TRACKING_BUCKET } from "../../tracking/index.js";
 import type { CliContext } from "../context.js";
 import { defaultDirectoryPath } from "../env.js";
 
@@ -17,6 +13,10 @@ export function registerRecall(program: Command, ctx: CliContext): void {
     .option("--directory <file>", "the public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .action(async (opts: { directory?: string }) => {
       const config = ctx.config();
+      // Loaded on use: --help loads no NATS client.
+      const [{ StaticKeyDirectory }, { openJsonView }, { createVerifier }, { createRecall, TRACKING_BUCKET }] = await Promise.all([
+        import("../../bus/keys/directory.js"), import("../../bus/admin/json-view.js"), import("../../bus/wire/verify.js"), import("../../tracking/index.js"),
+      ]);
       const directory = await StaticKeyDirectory.fromFile(opts.directory ?? defaultDirectoryPath(ctx.env));
       await ctx.withBus("alliance-recall", async (bus) => {
         await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: config.bounds.replicas, create: true });

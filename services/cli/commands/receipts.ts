@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { EventId } from "../../../schemas/data/common.js";
-import { receiptsView } from "../../tracking/index.js";
+import { receiptsView } from "../../tracking/views.js";
 import type { CliContext } from "../context.js";
 import { parseOption } from "../input.js";
 import { trackingOptions, withMemberTracking, type TrackingCliOptions } from "./tracking-cli.js";
