@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AccessConfig, checkAccess } from "./access.js";
 import { MonitorConfig } from "./monitor.js";
 import { Channel, Lang, MemberCode, SECRETARIAT_CODE } from "./protocol.js";
+import { Quotas } from "./quotas.js";
 
 /** `config/alliance.json`: who the alliance is and the bounds every service enforces. */
 export const MemberConfig = z.strictObject({
@@ -50,6 +51,8 @@ export const AllianceConfig = z
     monitor: MonitorConfig.prefault({}),
     /** Optional: who may read what through the broker (schemas/access.ts, docs/security.md). */
     access: AccessConfig.prefault({}),
+    /** Optional: what the broker refuses beyond fair use (schemas/quotas.ts, docs/security.md). */
+    quotas: Quotas.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codes = config.members.map((m) => m.code);
@@ -68,8 +71,13 @@ export const AllianceConfig = z
     if (config.bounds.duplicateWindowSeconds < 2 * config.bounds.skewSeconds) {
       ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must be at least twice bounds.skewSeconds" });
     }
+    const streams = 3 * config.quotas.channelStreamMaxBytes + config.quotas.governanceStreamMaxBytes + config.quotas.quarantineStreamMaxBytes;
+    if (streams > config.quotas.accountMaxFileBytes) {
+      ctx.addIssue({ code: "custom", path: ["quotas", "accountMaxFileBytes"], message: `must hold the five streams' limits (${streams} bytes) and the KV buckets` });
+    }
     if (config.bounds.duplicateWindowSeconds > config.bounds.streamMaxAgeDays * 86_400) {
       ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must not exceed the stream max age" });
     }
   });
 export type AllianceConfig = z.infer<typeof AllianceConfig>;
+export { Quotas };

@@ -4,6 +4,7 @@ import { registerCerts } from "./commands/certs.js";
 import { registerCreds } from "./commands/creds.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerKeys } from "./commands/keys.js";
+import { registerMember } from "./commands/member.js";
 import { registerMonitor } from "./commands/monitor.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerQuarantine } from "./commands/quarantine.js";
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const ctx = createCliContext(readEnv(), program);
     registerKeys(program, ctx);
+    registerMember(program, ctx);
     registerCreds(program, ctx);
     registerCerts(program, ctx);
     registerStreams(program, ctx);

@@ -249,7 +249,7 @@ describe("identity - who may connect", () => {
 
   it("creds - seeds are 0600, and the server config holds public keys in accounts only", () => {
     const { auth } = secure.security;
-    for (const key of auth.keys) expect(statSync(key.seedFile).mode & 0o777).toBe(0o600);
+    for (const key of auth.keys) expect(statSync(key.seedFile!).mode & 0o777).toBe(0o600);
     const text = readFileSync(auth.accountsFile, "utf8");
     expect(text).toMatch(/accounts \{/);
     expect(text).not.toMatch(/authorization\s*\{|no_auth_user/);

@@ -21,6 +21,10 @@ export const ErrorCode = {
   CredsInvalid: "ERR_CREDS_INVALID",
   CredsUnreadable: "ERR_CREDS_UNREADABLE",
   CertsFailed: "ERR_CERTS_FAILED",
+  /** A member bundle (`<code>.bundle.json`) is unreadable, malformed or inconsistent. */
+  BundleInvalid: "ERR_BUNDLE_INVALID",
+  /** A private key or seed exists where a command would write one; `--force` replaces it. */
+  KeyExists: "ERR_KEY_EXISTS",
   ReloadFailed: "ERR_RELOAD_FAILED",
   /** Every reader-consumer name this identity may use on a stream is taken (access.readerSlots). */
   ReadersBusy: "ERR_READERS_BUSY",
