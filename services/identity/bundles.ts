@@ -150,3 +150,16 @@ export async function writeFoundingDirectory(out: string, bundles: readonly Memb
   writeFileSync(directoryFile, `${JSON.stringify(directory, null, 2)}\n`);
   return { directoryFile, directory, secretariatKeyFile, secretariatKeyCreated: created };
 }
+
+/**
+ * A ministry's folder as `alliance member init` left it, or made now if it has none: how the demo
+ * simulates each ministry's own ceremony on one machine (`.data/members/<code>/`).
+ */
+export async function openOrInitMember(options: Omit<MemberInitOptions, "force">): Promise<MemberFolder> {
+  const dir = resolve(options.out);
+  const { code } = options;
+  const bundleFile = join(dir, MemberFile.bundle(code));
+  const files = { signingKeyFile: join(dir, MemberFile.signingKey(code)), encryptionKeyFile: join(dir, MemberFile.encryptionKey(code)), seedFile: seedFile(dir, code) };
+  if (existsSync(bundleFile) && Object.values(files).every((f) => existsSync(f))) return { dir, bundleFile, bundle: readBundle(bundleFile), ...files };
+  return initMember({ ...options, force: true });
+}
