@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { writeServerAuth } from "../../identity/auth-files.js";
-import { readBundles } from "../../identity/bundles.js";
+import { admitMemberCredentials } from "../../identity/admit.js";
+import { memberConfigOf, readBundle, readBundles } from "../../identity/bundles.js";
 import { reloadServer } from "../../identity/reload.js";
 import type { CliContext } from "../context.js";
 import { parseOption } from "../input.js";
@@ -30,5 +31,19 @@ export function registerCreds(program: Command, ctx: CliContext): void {
         await reloadServer({ pid, ...(httpPort ? { httpPort } : {}) });
         process.stdout.write(`reloaded\t${pid}\n`);
       }
+    });
+  creds
+    .command("admit")
+    .description("an admitted member's broker identity, from its public bundle: DIR/<code>.pub and DIR/accounts.conf with its permissions; no seed is made (the member holds its own)")
+    .requiredOption("--bundle <file>", "the member's bundle (<code>.bundle.json), the one it applied with")
+    .requiredOption("--out <dir>", "the host's credentials folder (what creds init --out wrote)")
+    .option("--reload <pid>", "then reload the nats-server with this pid")
+    .option("--http-port <port>", "that server's monitoring port: wait until it reports the new config")
+    .action(async (opts: { bundle: string; out: string; reload?: string; httpPort?: string }) => {
+      const pid = opts.reload === undefined ? undefined : parseOption(Pid, opts.reload, "--reload");
+      const httpPort = opts.httpPort === undefined ? undefined : parseOption(Port, opts.httpPort, "--http-port");
+      const bundle = readBundle(opts.bundle);
+      const admitted = await admitMemberCredentials({ config: ctx.config(), member: memberConfigOf(bundle), bundle, credsDir: opts.out, ...(pid !== undefined ? { server: { pid, ...(httpPort ? { httpPort } : {}) } } : {}) });
+      process.stdout.write(`${admitted.code}\t${admitted.publicKey}\t${admitted.accountsFile}\t${admitted.reloaded ? "reloaded" : "not reloaded"}\n`);
     });
 }
