@@ -1,4 +1,4 @@
-export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET } from "./idempotency.js";
+export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET, processedBucket, ownerOfConsumer } from "./idempotency.js";
 export type { ProcessedRecord } from "./idempotency.js";
 export { quarantineMessage } from "./quarantine.js";
 export { subscribe } from "./subscriber.js";
