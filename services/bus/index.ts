@@ -9,5 +9,5 @@ export { createPublisher } from "./publish/index.js";
 export type { Publisher, PublisherDeps, PublishReceipt } from "./publish/index.js";
 export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET, processedBucket, ownerOfConsumer, quarantineMessage, subscribe } from "./consume/index.js";
 export type { ProcessedRecord, Handler, HandlerContext, Rejection, SubscribeDeps, Subscription } from "./consume/index.js";
-export { ensureConsumer, consumerConfig, readStream, listQuarantine, describeQuarantined, provisionStreams, desiredStreams, STREAM_MAX_MSG_BYTES } from "./admin/index.js";
+export { ensureConsumer, consumerConfig, readStream, listQuarantine, describeQuarantined, provisionStreams, desiredStreams, streamMaxMsgSize, STREAM_MAX_MSG_BYTES, removeSubjectMessages } from "./admin/index.js";
 export type { ConsumerSpec, StartFrom, QuarantineEntry, ReadStreamOptions, ProvisionOutcome } from "./admin/index.js";

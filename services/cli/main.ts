@@ -8,6 +8,7 @@ import { registerMember } from "./commands/member.js";
 import { registerMonitor } from "./commands/monitor.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerQuarantine } from "./commands/quarantine.js";
+import { registerRecover } from "./commands/recover.js";
 import { registerSecretariat } from "./commands/secretariat.js";
 import { registerStatus } from "./commands/status.js";
 import { registerStreams } from "./commands/streams.js";
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     registerPublish(program, ctx);
     registerTail(program, ctx);
     registerQuarantine(program, ctx);
+    registerRecover(program, ctx);
     registerSecretariat(program, ctx);
     registerStatus(program, ctx);
     registerMonitor(program, ctx);

@@ -104,7 +104,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     return opened;
   };
   try {
-    await provisionStreams(bus.jsm, config.bounds, log);
+    await provisionStreams(bus.jsm, config.bounds, log, config.quotas);
     await provisionAccess(bus, config, log);
     if (monitorPort !== false) {
       // The monitor connects as its own read-only identity, as it does in production.

@@ -31,6 +31,8 @@ export interface ServerAuthOptions {
    * is made or kept on the host; a member of the config without a bundle is an error.
    */
   readonly bundles?: readonly MemberBundle[];
+  /** Write the alliance account with JetStream disabled (resync.ts: one step of recounting usage). */
+  readonly jetstreamDisabled?: boolean;
 }
 
 export function writeServerAuth(config: AuthConfig, dir: string, options: ServerAuthOptions = {}): ServerAuth {
@@ -41,7 +43,7 @@ export function writeServerAuth(config: AuthConfig, dir: string, options: Server
   const users = generatePermissions(config).map((entry) => ({ ...entry, publicKey: byName.get(entry.identity.name)! }));
   const accountsFile = join(resolve(dir), ACCOUNTS_FILE);
   const temp = `${accountsFile}.${process.pid}.tmp`;
-  writeFileSync(temp, renderAccounts(users, config.quotas), { mode: 0o644 });
+  writeFileSync(temp, renderAccounts(users, config.quotas, { jetstreamDisabled: options.jetstreamDisabled === true }), { mode: 0o644 });
   renameSync(temp, accountsFile);
   return { dir: resolve(dir), keys, accountsFile };
 }

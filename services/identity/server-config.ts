@@ -26,7 +26,7 @@ export type AccountLimits = Pick<Quotas, "accountMaxFileBytes" | "accountMaxMemo
  * subscription limit per user from a config file (only from JWTs), hence an account total and a
  * per-connection cap (docs/security.md, "Quotas").
  */
-export function renderAccounts(users: readonly UserEntry[], limits?: AccountLimits): string {
+export function renderAccounts(users: readonly UserEntry[], limits?: AccountLimits, options: { readonly jetstreamDisabled?: boolean } = {}): string {
   const alliance = users.filter((u) => u.identity.kind !== IdentityKind.System);
   const system = users.filter((u) => u.identity.kind === IdentityKind.System);
   const lines = [
@@ -34,12 +34,14 @@ export function renderAccounts(users: readonly UserEntry[], limits?: AccountLimi
     "# Public nkeys only; each identity's seed is in its own <name>.nk file (mode 0600).",
     "accounts {",
     `  ${ALLIANCE_ACCOUNT}: {`,
-    ...(limits
+    ...(options.jetstreamDisabled
+      ? ["    # JetStream off for one reload: how usage is recounted without a restart (docs/operations.md).", "    jetstream: disabled"]
+      : limits
       ? [
           `    jetstream: { max_file: ${limits.accountMaxFileBytes}, max_mem: ${limits.accountMaxMemoryBytes} }`,
-          `    limits: { max_connections: ${limits.accountMaxConnections} }`,
         ]
       : ["    jetstream: enabled"]),
+    ...(limits ? [`    limits: { max_connections: ${limits.accountMaxConnections} }`] : []),
     "    users: [",
     ...alliance.flatMap((u) => renderUser(u, "      ")),
     "    ]",

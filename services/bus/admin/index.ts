@@ -4,5 +4,7 @@ export { readStream } from "./read-stream.js";
 export { listQuarantine, describeQuarantined } from "./quarantine-report.js";
 export type { QuarantineEntry } from "./quarantine-report.js";
 export type { ReadStreamOptions } from "./read-stream.js";
-export { provisionStreams, desiredStreams, STREAM_MAX_MSG_BYTES } from "./streams.js";
+export { provisionStreams, desiredStreams, streamMaxMsgSize, STREAM_MAX_MSG_BYTES } from "./streams.js";
+export { removeSubjectMessages } from "./remove.js";
+export type { Removed } from "./remove.js";
 export type { ProvisionOutcome } from "./streams.js";

@@ -9,6 +9,8 @@ export const ErrorCode = {
   PublishDuplicate: "ERR_PUBLISH_DUPLICATE",
   PublishTimeout: "ERR_PUBLISH_TIMEOUT",
   PublishRejected: "ERR_PUBLISH_REJECTED",
+  /** The broker refused a publish at a quota: stream full, the origin's cap on a subject, account storage, size. */
+  PublishQuotaExceeded: "ERR_PUBLISH_QUOTA",
   ConnectFailed: "ERR_CONNECT_FAILED",
   /** The server refused the credentials, or there were none and it requires some. */
   ConnectAuth: "ERR_CONNECT_AUTH",

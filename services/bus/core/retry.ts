@@ -2,8 +2,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { NoRespondersError, RequestError, TimeoutError } from "@nats-io/transport-node";
 
+/**
+ * A limit the broker enforces (docs/security.md, "Quotas"): a full stream, a member's cap on a
+ * subject, the account's storage, a message over the size bound. nats-server answers these with
+ * status 503, like an election; retrying them only delays the refusal, so they are not transient.
+ */
+export function isQuotaRefusal(err: unknown): boolean {
+  return err instanceof Error && /maximum (bytes|messages|messages per subject) exceeded|resource limits exceeded|insufficient (storage )?resources|message size exceeds/i.test(err.message);
+}
+
 /** Timeouts, no responders and 503s happen while a cluster elects a leader: retry those. */
 export function isTransient(err: unknown): boolean {
+  if (isQuotaRefusal(err)) return false;
   if (err instanceof TimeoutError || err instanceof NoRespondersError) return true;
   if (err instanceof RequestError) return err.isNoResponders() || err.cause instanceof TimeoutError;
   if (err instanceof JetStreamApiError) return err.status === 503;

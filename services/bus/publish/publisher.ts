@@ -6,7 +6,7 @@ import { AllianceError, ErrorCode, TransientError } from "../core/errors.js";
 import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../wire/headers.js";
 import type { Signer } from "../keys/keys.js";
 import type { Logger } from "../core/logger.js";
-import { isTransient } from "../core/retry.js";
+import { isQuotaRefusal, isTransient } from "../core/retry.js";
 import { signEvent, type OutgoingEvent, type SignedMessage } from "../wire/sign.js";
 
 export interface PublishReceipt {
@@ -47,6 +47,7 @@ export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, 
       try {
         ack = await js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
       } catch (err) {
+        if (isQuotaRefusal(err)) throw new AllianceError(ErrorCode.PublishQuotaExceeded, `publish ${message.id} refused by a broker quota: ${(err as Error).message}`, { cause: err });
         if (!isTransient(err)) throw new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
         if (Date.now() >= deadline) throw new TransientError(ErrorCode.PublishTimeout, `publish ${message.id} not acknowledged within ${deadlineMs} ms`, { cause: err });
         log.warn({ id: message.id, attempt, err: (err as Error).message }, "publish not acknowledged, retrying with the same id");

@@ -10,7 +10,7 @@ export function registerStreams(program: Command, ctx: CliContext): void {
     .option("--json", "one JSON object per stream")
     .action(async (opts: { json?: boolean }) => {
       await ctx.withBus("alliance-cli", async (bus) => {
-        const outcomes = await provisionStreams(bus.jsm, bus.config.bounds, ctx.log);
+        const outcomes = await provisionStreams(bus.jsm, bus.config.bounds, ctx.log, bus.config.quotas);
         // The processed-id bucket and the consumers declared in config.access: the administrator's
         // to create, since members may not (docs/security.md).
         await provisionAccess(bus, bus.config, ctx.log);
