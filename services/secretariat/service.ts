@@ -9,9 +9,9 @@ import { Header } from "../bus/wire/headers.js";
 import type { Signer } from "../bus/keys/keys.js";
 import type { Logger } from "../bus/core/logger.js";
 import { createPublisher } from "../bus/publish/publisher.js";
-import { quarantineMessage } from "../bus/consume/quarantine.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createEmitter } from "./emitter.js";
+import { createRejectedBatch } from "./rejected-batch.js";
 import { createFold, toStreamMessage, type Fold, type Folded } from "./fold.js";
 import { foundingState } from "./state/initial.js";
 import type { GovState, MemberView } from "./state/types.js";
@@ -60,13 +60,24 @@ export interface Secretariat extends AsyncDisposable {
 export const SECRETARIAT_DURABLE = "secretariat";
 
 /**
- * The secretariat's durable consumer: the whole stream, one message at a time, redelivered for as
- * long as it takes (a governance event is never given up on). An administrator provisioning it
- * for a restricted `sec` identity must use these settings (docs/secretariat.md).
+ * Messages the server may hand the secretariat before it acknowledges the first. One at a time
+ * cost a round trip per message, and a member flooding its governance subject with junk then
+ * delayed every other member's vote without bound (issue 11): the loop still applies them one by
+ * one, in stream order; only the waiting between them goes.
+ */
+export const SECRETARIAT_READ_AHEAD = 512;
+
+/**
+ * The secretariat's durable consumer: the whole stream, in order, redelivered for as long as it
+ * takes (a governance event is never given up on). An administrator provisioning it for a
+ * restricted `sec` identity must use these settings (docs/secretariat.md).
  */
 export function secretariatConsumerSpec(config: Pick<AllianceConfig, "subscriber">, durable = SECRETARIAT_DURABLE): ConsumerSpec {
-  return { stream: StreamName.secretariat, durable, startFrom: "all", settings: { ...config.subscriber, maxAckPending: 1, maxDeliver: -1 } };
+  return { stream: StreamName.secretariat, durable, startFrom: "all", settings: { ...config.subscriber, maxAckPending: SECRETARIAT_READ_AHEAD, maxDeliver: -1 } };
 }
+
+/** Rejected messages whose quarantine copies may be in flight before the views are brought up to them. */
+const REJECTED_BATCH = 256;
 const EMIT_INTERVAL_MS = 2_000;
 const RETRY_DELAY_MS = 1_000;
 
@@ -99,6 +110,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
   const emitter = createEmitter({ state: () => fold!.state, signer, publisher, bounds: config.bounds, log, ...(deps.faults ? { faults: deps.faults } : {}) });
 
   const spec = secretariatConsumerSpec(config, durable);
+  const rejected = createRejectedBatch({ js: bus.js, durable, log });
 
   async function handle(msg: JsMsg): Promise<void> {
     const f = fold!;
@@ -117,15 +129,31 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
       return;
     }
     const folded = await f.evaluate(sm);
-    if (!folded.verdict.ok) await quarantineMessage(bus.js, msg, folded.verdict.reason, folded.verdict.detail, durable);
+    if (!folded.verdict.ok) {
+      // The fast path for junk: a rejected message changes nothing, so it needs no view write of
+      // its own, and its quarantine copy is not awaited one by one. The copies are awaited, as a
+      // batch, before the views move past them (flush); each is terminated once its copy is stored.
+      await f.commit(folded);
+      rejected.add(msg, folded);
+      caughtUp = msg.info.pending === 0;
+      if (caughtUp || rejected.size() >= REJECTED_BATCH) await flushRejected();
+      return;
+    }
+    await rejected.settle();
     await views!.write(sm.seq, folded.step.changes);
     await deps.faults?.afterViewsWritten?.(sm.seq);
     await f.commit(folded);
     report(folded);
     await notifyAdmission(folded);
-    if (folded.verdict.ok) msg.ack();
-    else msg.term();
+    msg.ack();
     caughtUp = msg.info.pending === 0;
+    if (caughtUp) void emitter.emitDue();
+  }
+
+  /** The copies of the rejected messages are stored; the views' position moves past them. */
+  async function flushRejected(): Promise<void> {
+    const last = await rejected.settle();
+    if (last !== undefined && last === fold!.state.lastSeq) await views!.write(last, []);
     if (caughtUp) void emitter.emitDue();
   }
 
@@ -177,7 +205,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
     }
     caughtUp = streamInfo.state.last_seq <= state.lastSeq;
     log.info({ lastSeq: state.lastSeq, streamLastSeq: streamInfo.state.last_seq }, "secretariat started");
-    messages = await consumer.consume({ max_messages: 16, idle_heartbeat: 5_000, expires: 30_000 });
+    messages = await consumer.consume({ max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
     loop(messages).then(resolveClosed, (err: unknown) => {
       log.fatal({ err }, "secretariat stopped");
       messages?.stop();
@@ -192,6 +220,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
     if (!messages) return;
     messages.stop();
     await closed.catch(() => undefined);
+    await flushRejected().catch((err: unknown) => log.warn({ err }, "quarantine copies not all confirmed at stop; the messages will be redelivered"));
     await emitter.settled();
   }
 
