@@ -45,6 +45,7 @@ export function buildStatus(input: StatusInput): Status {
   const checks = evaluateRules({
     now, thresholds: config.monitor.thresholds, streams, consumers, missing, members,
     quarantine: { ...lastMinute, lastMinute: lastMinute.count }, advisories: input.advisories, collector: input.collector,
+    ...(sample?.storage ? { storage: sample.storage } : {}),
   });
 
   const levelOf = (stream: string, consumer?: string) =>

@@ -8,6 +8,9 @@ import { streamMaxMsgSize } from "../../services/bus/admin/streams.js";
 import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { StreamName } from "../../services/bus/wire/subjects.js";
 import { resyncJetStreamUsage } from "../../services/identity/resync.js";
+import { collectSample } from "../../services/monitor/collect.js";
+import { evaluateRules } from "../../services/monitor/rules.js";
+import { Rule } from "../../services/monitor/view.js";
 import { permissionViolation } from "../../services/identity/violations.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
@@ -93,6 +96,20 @@ describe("quotas - enforced by the broker, generated from config", () => {
     // stream is a sizing rule, docs/security.md).
     const full = await esPublishes().then(() => undefined, (e: unknown) => e);
     expect(isAllianceError(full, ErrorCode.PublishQuotaExceeded), String(full)).toBe(true);
+    // The monitor, as its own identity, sees the stream full and names the member filling it.
+    const monitor = await secure.open("monitor");
+    try {
+      const sample = await collectSample(monitor.jsm);
+      const checks = evaluateRules({
+        now: Date.now(), thresholds: config.monitor.thresholds, streams: sample.streams.map((st) => ({ ...st, channel: st.name, title: st.name })), consumers: [], missing: [],
+        quarantine: { lastMinute: 0 }, advisories: { counts: [], latest: [] }, collector: {}, members: [{ code: "fr", en: "France", native: "France" }], ...(sample.storage ? { storage: sample.storage } : {}),
+      });
+      expect(checks.find((c) => c.rule === Rule.StreamLimits && c.stream === StreamName.crime)).toMatchObject({ level: "critical", member: "fr" });
+      expect(sample.storage?.account.limit).toBe(config.quotas.accountMaxFileBytes);
+      expect(checks.find((c) => c.rule === Rule.Storage)?.message).toMatch(/The alliance account uses/);
+    } finally {
+      await monitor.close();
+    }
     const used = (await admin.jsm.getAccountInfo()).storage;
     const removed = await removeSubjectMessages(admin.js, admin.jsm, StreamName.crime, "alliance.crime.fr.>", testLog);
     expect(removed.messages).toBeGreaterThan(40);
