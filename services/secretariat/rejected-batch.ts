@@ -13,7 +13,7 @@ const SUMMARY_INTERVAL_MS = 5_000;
  * only the administrator deletes), so the evidence is there, at its sequence, and a copy of each
  * would double the flood's cost (issue 11: the copies halved the rate junk is refused at).
  */
-export const GOVERNANCE_COPIES_PER_MINUTE = 600;
+export const GOVERNANCE_COPIES_PER_MINUTE = 100;
 
 export interface RejectedBatch {
   /** Quarantines a rejected message without waiting; it is terminated once its copy is stored. */

@@ -76,6 +76,9 @@ export function secretariatConsumerSpec(config: Pick<AllianceConfig, "subscriber
   return { stream: StreamName.secretariat, durable, startFrom: "all", settings: { ...config.subscriber, maxAckPending: SECRETARIAT_READ_AHEAD, maxDeliver: -1 } };
 }
 
+/** Bytes pulled at once; the consumer's read-ahead in messages is SECRETARIAT_READ_AHEAD. */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+
 /** Rejected messages whose quarantine copies may be in flight before the views are brought up to them. */
 const REJECTED_BATCH = 256;
 const EMIT_INTERVAL_MS = 2_000;
@@ -123,9 +126,10 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
       return;
     }
     if (sm.seq > f.state.lastSeq + 1) {
-      // Only on a consumer that lets several messages out at once: the one before comes back first.
+      // The message before was redelivered (or lost in transit): it comes back first. Not sooner
+      // than a second, so that a read-ahead of hundreds does not cycle while it waits.
       log.warn({ seq: sm.seq, waitingFor: f.state.lastSeq + 1 }, "out of order; waiting for the message before it");
-      msg.nak(RETRY_DELAY_MS / 4);
+      msg.nak(RETRY_DELAY_MS);
       return;
     }
     const folded = await f.evaluate(sm);
@@ -205,7 +209,10 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
     }
     caughtUp = streamInfo.state.last_seq <= state.lastSeq;
     log.info({ lastSeq: state.lastSeq, streamLastSeq: streamInfo.state.last_seq }, "secretariat started");
-    messages = await consumer.consume({ max_messages: 256, idle_heartbeat: 5_000, expires: 30_000 });
+    // Read-ahead bounded in bytes: a pull of hundreds of maximum-size messages overflows the
+    // connection's pending buffer, the server drops it as a slow consumer, and the deliveries in
+    // flight come back only after the ack wait (seen with a flood of 256 KiB junk).
+    messages = await consumer.consume({ max_bytes: READ_AHEAD_BYTES, idle_heartbeat: 5_000, expires: 30_000 });
     loop(messages).then(resolveClosed, (err: unknown) => {
       log.fatal({ err }, "secretariat stopped");
       messages?.stop();
