@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MemberBundle } from "../../schemas/bundle.js";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { Jwks } from "../../schemas/keys.js";
-import { loadSigner, type Signer } from "../bus/keys/keys.js";
+import { DIRECTORY_FILE, loadSigner, type Signer } from "../bus/keys/keys.js";
 import type { Logger } from "../bus/core/logger.js";
-import { MemberFile, openOrInitMember, writeFoundingDirectory } from "../identity/bundles.js";
+import { openOrInitMember, writeFoundingDirectory } from "../identity/bundles.js";
 import { seedFile } from "../identity/nkeys.js";
 
 export interface DemoKeys {
@@ -18,6 +18,11 @@ export interface DemoKeys {
   readonly signers: Map<string, Signer>;
   /** A simulated ministry's own seed file, for its connection. */
   memberSeedFile(code: string): string | undefined;
+  /**
+   * The founding directory differs from the one an earlier run left: the members' keys changed, so
+   * the governance record of that run (signed with the old keys) belongs to another alliance.
+   */
+  readonly foundingChanged: boolean;
 }
 
 /**
@@ -36,11 +41,14 @@ export async function runDemoKeyCeremony({ config, dataDir, log }: { config: Rea
     bundles.push(folder.bundle);
     signers.set(member.code, await loadSigner(folder.signingKeyFile));
   }
-  forgetMemberSecrets(keysDir, bundles);
+  forgetMemberSecrets(keysDir, config.secretariat.code);
+  const directoryFile = join(keysDir, DIRECTORY_FILE);
+  const before = existsSync(directoryFile) ? readFileSync(directoryFile, "utf8") : undefined;
   const founding = await writeFoundingDirectory(keysDir, bundles, config.secretariat.code);
+  const foundingChanged = before !== undefined && before !== readFileSync(directoryFile, "utf8");
   log.info({ members: membersDir, host: keysDir }, "each ministry made its own keys in its folder; the host built the founding directory from their public bundles");
   return {
-    membersDir, bundles, founding: founding.directory, signers,
+    membersDir, bundles, founding: founding.directory, signers, foundingChanged,
     secSigner: await loadSigner(founding.secretariatKeyFile),
     memberSeedFile: (code) => {
       const file = seedFile(join(membersDir, code), code);
@@ -49,9 +57,8 @@ export async function runDemoKeyCeremony({ config, dataDir, log }: { config: Rea
   };
 }
 
-/** Earlier demo runs made every member's key on the host: those files go, the members keep theirs. */
-function forgetMemberSecrets(keysDir: string, bundles: readonly MemberBundle[]): void {
+/** Earlier demo runs made members' keys on the host: those files go; the host keeps only its own. */
+function forgetMemberSecrets(keysDir: string, secretariatCode: string): void {
   if (!existsSync(keysDir)) return;
-  const stale = new Set(bundles.map((b) => MemberFile.signingKey(b.code)));
-  for (const file of readdirSync(keysDir)) if (stale.has(file)) rmSync(join(keysDir, file));
+  for (const file of readdirSync(keysDir)) if (file.endsWith(".jwk") && file !== `${secretariatCode}.jwk`) rmSync(join(keysDir, file));
 }

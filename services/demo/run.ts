@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
@@ -68,6 +68,11 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
   // Each ministry makes its own keys (simulated here, one folder each); the host works from bundles.
   const keys = await runDemoKeyCeremony({ config, dataDir, log });
   const { founding, secSigner, signers } = keys;
+  if (keys.foundingChanged && !servers) {
+    // The embedded store holds the record of an alliance founded with other keys: start afresh.
+    rmSync(join(dataDir, "nats"), { recursive: true, force: true });
+    log.warn({ store: resolve(dataDir, "nats") }, "the founding keys changed since the last run: the demo's store is cleared");
+  }
   const security = servers ? undefined : prepareLocalSecurity({ config, dir: dataDir, bundles: keys.bundles, memberSeedFile: keys.memberSeedFile });
   const natsDir = join(dataDir, "nats");
   const embedded = servers ? undefined : await startNatsServer({ dir: natsDir, name: "alliance-demo", extraConfig: security!.serverConfig(configFileOf(natsDir)) });
