@@ -50,9 +50,14 @@ export async function openBenchEnv(config: Readonly<AllianceConfig>, log: Logger
       for await (const consumer of bus.jsm.consumers.list(stream)) await bus.jsm.consumers.delete(stream, consumer.name);
       await bus.jsm.streams.purge(stream);
     }
-    await bus.jsm.streams.delete(`KV_${PROCESSED_BUCKET}`).catch((err: unknown) => {
-      if (!(err instanceof JetStreamApiError)) throw err;
-    });
+    // One processed-record bucket per consumer owner (`ALLIANCE_PROCESSED_<owner>`).
+    const buckets: string[] = [];
+    for await (const name of bus.jsm.streams.names()) if (name.startsWith(`KV_${PROCESSED_BUCKET}`)) buckets.push(name);
+    for (const name of buckets) {
+      await bus.jsm.streams.delete(name).catch((err: unknown) => {
+        if (!(err instanceof JetStreamApiError)) throw err;
+      });
+    }
   };
   const close = async () => {
     await bus.close();

@@ -3,6 +3,7 @@ import { AccessConfig, checkAccess } from "./access.js";
 import { MonitorConfig } from "./monitor.js";
 import { Channel, Lang, MemberCode, SECRETARIAT_CODE } from "./protocol.js";
 import { TrackingConfig } from "./tracking.js";
+import { Quotas } from "./quotas.js";
 
 /** `config/alliance.json`: who the alliance is and the bounds every service enforces. */
 export const MemberConfig = z.strictObject({
@@ -68,6 +69,8 @@ export const AllianceConfig = z
     encryption: EncryptionConfig.prefault({}),
     /** Optional: request time limits (shortened for drills only) and receipts (schemas/tracking.ts, v1.1 §1b.4). */
     tracking: TrackingConfig.prefault({}),
+    /** Optional: what the broker refuses beyond fair use (schemas/quotas.ts, docs/security.md). */
+    quotas: Quotas.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codes = config.members.map((m) => m.code);
@@ -86,8 +89,13 @@ export const AllianceConfig = z
     if (config.bounds.duplicateWindowSeconds < 2 * config.bounds.skewSeconds) {
       ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must be at least twice bounds.skewSeconds" });
     }
+    const streams = 3 * config.quotas.channelStreamMaxBytes + config.quotas.governanceStreamMaxBytes + config.quotas.quarantineStreamMaxBytes;
+    if (streams > config.quotas.accountMaxFileBytes) {
+      ctx.addIssue({ code: "custom", path: ["quotas", "accountMaxFileBytes"], message: `must hold the five streams' limits (${streams} bytes) and the KV buckets` });
+    }
     if (config.bounds.duplicateWindowSeconds > config.bounds.streamMaxAgeDays * 86_400) {
       ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must not exceed the stream max age" });
     }
   });
 export type AllianceConfig = z.infer<typeof AllianceConfig>;
+export { Quotas };

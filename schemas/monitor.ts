@@ -52,5 +52,10 @@ export const MonitorConfig = z.strictObject({
     })
     .prefault({}),
   thresholds: MonitorThresholds.prefault({}),
+  /**
+   * The nats-server's monitoring endpoint (`http://host:8222`), for the server's JetStream storage
+   * (`/jsz`) beside the account's; without it the storage rule watches the account only.
+   */
+  serverMonitoringUrl: z.url().optional(),
 });
 export type MonitorConfig = z.infer<typeof MonitorConfig>;

@@ -8,9 +8,11 @@ import { registerCreds } from "./commands/creds.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerKeysEnc } from "./commands/keys-enc.js";
+import { registerMember } from "./commands/member.js";
 import { registerMonitor } from "./commands/monitor.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerQuarantine } from "./commands/quarantine.js";
+import { registerRecover } from "./commands/recover.js";
 import { registerSecretariat } from "./commands/secretariat.js";
 import { registerStatus } from "./commands/status.js";
 import { registerStreams } from "./commands/streams.js";
@@ -54,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     registerContext(program, ctx);
     registerKeys(program, ctx);
     registerKeysEnc(program, ctx);
+    registerMember(program, ctx);
     registerCreds(program, ctx);
     registerCerts(program, ctx);
     registerStreams(program, ctx);
@@ -67,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     registerConsent(program, ctx);
     registerRetract(program, ctx);
     registerRecall(program, ctx);
+    registerRecover(program, ctx);
     registerSecretariat(program, ctx);
     registerStatus(program, ctx);
     registerMonitor(program, ctx);

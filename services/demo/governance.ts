@@ -1,11 +1,12 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
-import type { Jwks } from "../../schemas/keys.js";
+import { PrivateJwk, type Jwks } from "../../schemas/keys.js";
 import { signingDeadline } from "../../schemas/governance/index.js";
 import type { Bus } from "../bus/core/bus.js";
-import { generateMemberKey, loadSigner, signerFromJwk, toPublicJwk, type Signer } from "../bus/keys/keys.js";
+import { loadSigner, signerFromJwk, type Signer } from "../bus/keys/keys.js";
+import { applicationFromBundle, initMember, MemberFile } from "../identity/bundles.js";
 import type { Logger } from "../bus/core/logger.js";
 import { createPublisher } from "../bus/publish/publisher.js";
 import { Reason } from "../bus/wire/reasons.js";
@@ -56,7 +57,8 @@ export interface GovernanceScenarioDeps {
   readonly busFor: (origin: string) => Promise<Bus>;
   readonly signers: ReadonlyMap<string, Signer>;
   readonly secSigner: Signer;
-  readonly keysDir: string;
+  /** The simulated ministries' own key folders (`.data/members/<code>/`); the applicant makes its own there. */
+  readonly membersDir: string;
   /** Views and replays are read with the host's connection. */
   readonly adminBus: Bus;
   readonly founding: Jwks;
@@ -167,15 +169,16 @@ export async function runGovernanceScenario(deps: GovernanceScenarioDeps): Promi
 
   // 4. A new member applies and is admitted by the qualified majority the model set.
   const { code } = text.applicant;
-  const keyFile = join(deps.keysDir, `${code}.jwk`);
+  const keyFile = join(deps.membersDir, code, MemberFile.signingKey(code));
   if (state().members[code]?.status === "active" && existsSync(keyFile)) {
     await act(code, "member-withdrew", { statement: "Leaving before applying again (demo re-run)." }, await loadSigner(keyFile));
     await until(`${code}'s earlier membership to end`, () => state().members[code]?.status === "withdrawn");
   }
-  const jwk = await generateMemberKey(code);
-  writeFileSync(keyFile, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+  // The applicant's own ceremony, at its ministry: only its public bundle reaches the secretariat.
+  const folder = await initMember({ ...text.applicant, out: join(deps.membersDir, code), force: true });
+  const jwk = PrivateJwk.parse(JSON.parse(readFileSync(folder.signingKeyFile, "utf8")));
   const newcomer = await signerFromJwk(jwk);
-  const application = await act("sec", "membership-applied", { applicant: text.applicant, key: toPublicJwk(jwk), letter: text.applicationLetter });
+  const application = await act("sec", "membership-applied", { ...applicationFromBundle(folder.bundle), letter: text.applicationLetter });
   glog.info({ applicant: code, kid: newcomer.kid, thumbprint: jwkThumbprint(jwk) }, "📨 Jordan's ministry applies through the secretariat, with its public key");
   if (!(await folded("the application", application.id, () => state().matters[application.id] !== undefined))) return outcome;
   const voters = active().filter((c) => c !== "sn").slice(0, 5);

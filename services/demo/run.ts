@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
 import { PriorityChannel } from "../../schemas/protocol.js";
 import { openBus, type Bus } from "../bus/core/bus.js";
 import { openProcessedRecord } from "../bus/consume/idempotency.js";
-import { DIRECTORY_FILE, initKeys, loadJwks, loadSigner, type Signer } from "../bus/keys/keys.js";
 import type { Logger } from "../bus/core/logger.js";
 import { createPublisher } from "../bus/publish/publisher.js";
 import type { Reason } from "../bus/wire/reasons.js";
@@ -21,6 +20,9 @@ import { provisionAccess } from "../identity/provision.js";
 import { startMonitorServer, type RunningMonitor } from "../monitor/main.js";
 import { configFileOf, startNatsServer } from "../natsd/server.js";
 import { admitMemberCredentials } from "../identity/admit.js";
+import { readBundle } from "../identity/bundles.js";
+import { bundleFileName } from "../../schemas/bundle.js";
+import { runDemoKeyCeremony } from "./ceremony.js";
 import { buildAttacks, launchAttack } from "./attacks.js";
 import { runGovernanceScenario, startGovernance, type Governance } from "./governance.js";
 import { ensureConsumer } from "../bus/admin/consumer.js";
@@ -85,24 +87,21 @@ export const STOP_BOUND_MS = 30_000;
 export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_000, monitorPort = 0, keepRunning = false, say = () => {}, onKeptRunning }: DemoOptions): Promise<DemoResult> {
   // The embedded server runs as production should: every identity authenticated by its own nkey,
   // confined by the permissions generated from config, over TLS (docs/security.md).
-  const security = servers ? undefined : prepareLocalSecurity({ config, dir: dataDir });
+  // Each ministry makes its own keys (simulated here, one folder each); the host works from bundles.
+  const keys = await runDemoKeyCeremony({ config, dataDir, log });
+  const { founding, secSigner, signers } = keys;
+  if (keys.foundingChanged && !servers) {
+    // The embedded store holds the record of an alliance founded with other keys: start afresh.
+    rmSync(join(dataDir, "nats"), { recursive: true, force: true });
+    log.warn({ store: resolve(dataDir, "nats") }, "the founding keys changed since the last run: the demo's store is cleared");
+  }
+  const security = servers ? undefined : prepareLocalSecurity({ config, dir: dataDir, bundles: keys.bundles, memberSeedFile: keys.memberSeedFile });
   const natsDir = join(dataDir, "nats");
   const embedded = servers ? undefined : await startNatsServer({ dir: natsDir, name: "alliance-demo", extraConfig: security!.serverConfig(configFileOf(natsDir)) });
   const url = servers ?? embedded!.url;
   if (embedded) log.info({ url, store: resolve(dataDir, "nats"), creds: security!.auth.dir, ca: security!.certs.caFile }, "embedded nats-server with JetStream, nkey authentication and TLS started");
   say(embedded ? `▶ embedded nats-server with JetStream, an nkey per identity and TLS: ${url} (store ${resolve(dataDir, "nats")})` : `▶ using the NATS server at ${url}`);
   const connectAs = (identity: string) => openBus({ servers: url, name: `alliance-demo-${identity}`, config, log, ...(security ? { connectOptions: security.clientOptions(identity) } : {}) });
-
-  const keysDir = join(dataDir, "keys");
-  if (!existsSync(join(keysDir, DIRECTORY_FILE))) {
-    await initKeys(keysDir, [...config.members.map((m) => m.code), config.secretariat.code]);
-    log.info({ dir: keysDir }, "development keys generated for every member and the secretariat");
-  }
-  // The founding directory is the trust anchor; the desks verify with the live directory folded over it.
-  const founding = loadJwks(join(keysDir, DIRECTORY_FILE));
-  const secSigner = await loadSigner(join(keysDir, `${config.secretariat.code}.jwk`));
-  const signers = new Map<string, Signer>();
-  for (const member of config.members) signers.set(member.code, await loadSigner(join(keysDir, `${member.code}.jwk`)));
 
   const bus = await connectAs(ADMIN_IDENTITY);
   const ministries = new Map<string, Bus>();
@@ -133,7 +132,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     return opened;
   };
   try {
-    await provisionStreams(bus.jsm, config.bounds, log);
+    await provisionStreams(bus.jsm, config.bounds, log, config.quotas);
     // Only the consumers the demo reads: a declared consumer nobody reads (ae-tail, for
     // `alliance tail --durable`) would fall behind and turn the dashboard WARN, then CRITICAL.
     const deskName = `${config.secretariat.host}-desk`;
@@ -162,7 +161,10 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
         if (!security || !embedded) return;
         const { code, country, ministry, lang } = member;
         if (!country || !ministry || !lang) return;
-        await admitMemberCredentials({ config, member: { code, country, ministry, lang }, credsDir: security.auth.dir, server: { pid: embedded.process.pid!, httpPort: embedded.httpPort }, log });
+        // The applicant's public bundle came with its application: the host makes no seed for it.
+        const bundleFile = join(keys.membersDir, code, bundleFileName(code));
+        const bundle = existsSync(bundleFile) ? readBundle(bundleFile) : undefined;
+        await admitMemberCredentials({ config, member: { code, country, ministry, lang }, ...(bundle ? { bundle } : {}), credsDir: security.auth.dir, server: { pid: embedded.process.pid!, httpPort: embedded.httpPort }, log });
         credentialsOf(code).resolve();
       },
     });
@@ -237,12 +239,12 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     }
     say("▶ the alliance governs itself: declaration, operating model, working group, project, Jordan's admission and withdrawal");
 
-    result.unexpected.push(...(await runSealedScene({ config, log, adminBus: bus, busFor, signers, directory: governance.directory, keysDir, ...(embedded ? { storeDir: natsDir } : {}) })));
-    const governed = await runGovernanceScenario({ config, log, governance, busFor, signers, secSigner, keysDir, adminBus: bus, founding });
+    result.unexpected.push(...(await runSealedScene({ config, log, adminBus: bus, busFor, signers, directory: governance.directory, encKeyFileOf: keys.encKeyFileOf, ...(embedded ? { storeDir: natsDir } : {}) })));
+    const governed = await runGovernanceScenario({ config, log, governance, busFor, signers, secSigner, membersDir: keys.membersDir, adminBus: bus, founding });
     published.push(...governed.published);
     for (const [reason, n] of governed.expected) expected.set(reason, (expected.get(reason) ?? 0) + n);
     result.unexpected.push(...governed.unexpected);
-    result.unexpected.push(...(await runTrackingScene({ config, log, adminBus: bus, ministries, signers, verify, directory: governance.directory, keysDir, monitor: monitor?.monitor })).unexpected);
+    result.unexpected.push(...(await runTrackingScene({ config, log, adminBus: bus, ministries, signers, verify, directory: governance.directory, encKeyFileOf: keys.encKeyFileOf, monitor: monitor?.monitor })).unexpected);
 
     const deadline = Date.now() + timeoutMs;
     const done = () => published.every((id) => seen.has(id)) && [...expected].every(([reason, n]) => (result.quarantined[reason] ?? 0) >= n);

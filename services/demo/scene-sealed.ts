@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AllianceConfig } from "../../schemas/config.js";
 import { DataContentType, eventType } from "../../schemas/protocol.js";
-import { encKeyringFile } from "../bus/keys/keys.js";
 import { loadEncKeyring, type EncKeyring } from "../bus/keys/keyring.js";
 import type { Bus } from "../bus/core/bus.js";
 import type { Logger } from "../bus/core/logger.js";
@@ -29,7 +28,8 @@ export interface SealedSceneDeps {
   readonly busFor: (origin: string) => Promise<Bus>;
   readonly signers: ReadonlyMap<string, Signer>;
   readonly directory: LiveDirectory;
-  readonly keysDir: string;
+  /** Where a member keeps its encryption keyring (its own folder: the host holds none). */
+  readonly encKeyFileOf: (code: string) => string;
   /** The embedded server's store, to grep; undefined on an external server. */
   readonly storeDir?: string;
 }
@@ -65,11 +65,11 @@ export async function runSealedScene(deps: SealedSceneDeps): Promise<string[]> {
   const { config, adminBus } = deps;
   const log = deps.log.child({ svc: "sealed-scene" });
   const codes = [...RECIPIENTS, OUTSIDER];
-  if (!codes.every((c) => existsSync(encKeyringFile(deps.keysDir, c)))) {
-    log.warn({ dir: deps.keysDir }, "sealed scene skipped: these keys predate encryption keys (v1.1); remove the keys directory to make new ones");
+  if (!codes.every((c) => existsSync(deps.encKeyFileOf(c)))) {
+    log.warn({ member: codes.find((c) => !existsSync(deps.encKeyFileOf(c))) }, "sealed scene skipped: these keys predate encryption keys (v1.1); remove the member folders to make new ones");
     return [];
   }
-  const keyrings = new Map<string, EncKeyring>(codes.map((c) => [c, loadEncKeyring(encKeyringFile(deps.keysDir, c))]));
+  const keyrings = new Map<string, EncKeyring>(codes.map((c) => [c, loadEncKeyring(deps.encKeyFileOf(c))]));
   const unexpected: string[] = [];
   const read = new Map<string, Set<string>>(codes.map((c) => [c, new Set()]));
   const desks: Subscription[] = [];

@@ -6,7 +6,7 @@ import type { TrackingConfig } from "../../schemas/tracking.js";
 import type { Bus } from "../bus/core/bus.js";
 import { isAllianceError, ErrorCode } from "../bus/core/errors.js";
 import type { Logger } from "../bus/core/logger.js";
-import { encKeyringFile, type Signer } from "../bus/keys/keys.js";
+import type { Signer } from "../bus/keys/keys.js";
 import { loadEncKeyring } from "../bus/keys/keyring.js";
 import type { EncryptionDirectory } from "../bus/keys/encryption.js";
 import type { GroupDirectory } from "../bus/publish/seal.js";
@@ -46,16 +46,17 @@ export interface TrackingSceneDeps {
   /** Recipients' encryption keys and working groups, for sealing (the live directory). */
   readonly directory: EncryptionDirectory & GroupDirectory;
   /** Where each member's `<code>.enc.jwk` keyring is. */
-  readonly keysDir: string;
+  /** Where a member keeps its encryption keyring (its own folder: the host holds none). */
+  readonly encKeyFileOf: (code: string) => string;
   readonly monitor?: Monitor | undefined;
   readonly timeoutMs?: number;
 }
 
-export async function runTrackingScene({ config, log: parent, adminBus, ministries, signers, verify, directory, keysDir, monitor, timeoutMs = 30_000 }: TrackingSceneDeps): Promise<{ unexpected: string[] }> {
+export async function runTrackingScene({ config, log: parent, adminBus, ministries, signers, verify, directory, encKeyFileOf, monitor, timeoutMs = 30_000 }: TrackingSceneDeps): Promise<{ unexpected: string[] }> {
   const log = parent.child({ svc: "tracking-scene" });
   const unexpected: string[] = [];
-  if (!PARTIES.every((c) => existsSync(encKeyringFile(keysDir, c)))) {
-    log.warn({ dir: keysDir }, "tracking scene skipped: these keys predate encryption keys (v1.1); remove the keys directory to make new ones");
+  if (!PARTIES.every((c) => existsSync(encKeyFileOf(c)))) {
+    log.warn({ member: PARTIES.find((c) => !existsSync(encKeyFileOf(c))) }, "tracking scene skipped: these keys predate encryption keys (v1.1); remove the member folders to make new ones");
     return { unexpected };
   }
   const sealing = { directory, groups: directory };
@@ -99,7 +100,7 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
         // The desks already report every quarantined attack: the members' own subscribers stay quiet about them.
         bus, member: code, lang, verify, log: log.child({ member: code }, { level: "error" }), config: trackingConfig, subscriber: config.subscriber, bounds: config.bounds,
         publisher: createPublisher({ js: bus.js, signer: signers.get(code)!, bounds: config.bounds, log, sealing }),
-        keyring: loadEncKeyring(encKeyringFile(keysDir, code)), sent: memorySentLog(),
+        keyring: loadEncKeyring(encKeyFileOf(code)), sent: memorySentLog(),
       });
       await tracking.start({
         handler: async (event) => void seen.get(code)!.add(event.id),

@@ -1,12 +1,22 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { bundleFileName, type MemberBundle } from "../../schemas/bundle.js";
 import type { AllianceConfig, MemberConfig } from "../../schemas/config.js";
+import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import type { Logger } from "../bus/core/logger.js";
-import { writeServerAuth } from "./auth-files.js";
+import { writeServerAuth, type AuthConfig } from "./auth-files.js";
+import { memberConfigOf, readBundle } from "./bundles.js";
 import { reloadServer, type ReloadTarget } from "./reload.js";
 
 export interface AdmitMemberOptions {
   /** The alliance config; the member is added to it here if it is not listed yet. */
-  readonly config: Pick<AllianceConfig, "members" | "access">;
+  readonly config: AuthConfig;
   readonly member: MemberConfig;
+  /**
+   * The applicant's public bundle (what it sent with its application): its own public nkey is
+   * installed and the host makes no seed. Without it, a seed is made on the host (development only).
+   */
+  readonly bundle?: MemberBundle;
   /** Where the seeds and accounts.conf live (what `alliance creds init --out` wrote). */
   readonly credsDir: string;
   /** The running nats-server that includes accounts.conf; reloaded, never restarted. */
@@ -16,8 +26,8 @@ export interface AdmitMemberOptions {
 
 export interface AdmittedMember {
   readonly code: string;
-  /** The new member's nkey seed: hand it to that ministry over a channel of its own, never the bus. */
-  readonly seedFile: string;
+  /** A seed made on the host (no bundle): hand it over out of band. Undefined with a bundle: the member holds its own. */
+  readonly seedFile?: string;
   readonly publicKey: string;
   readonly accountsFile: string;
   readonly reloaded: boolean;
@@ -38,8 +48,19 @@ export interface AdmittedMemberView {
  * @example
  * createSecretariat({ …, onMemberAdmitted: memberAdmissionHook({ config, credsDir, server: { pid, httpPort } }) })
  */
-export function memberAdmissionHook(options: Omit<AdmitMemberOptions, "member">): (member: AdmittedMemberView) => Promise<void> {
+export function memberAdmissionHook(options: Omit<AdmitMemberOptions, "member" | "bundle"> & { readonly bundlesDir?: string }): (member: AdmittedMemberView) => Promise<void> {
   return async (view) => {
+    if (options.bundlesDir) {
+      // The applicant's bundle, received with its application: the host never makes its seed.
+      const file = join(options.bundlesDir, bundleFileName(view.code));
+      if (!existsSync(file)) {
+        options.log?.error({ member: view.code, file }, "admitted member has no bundle on the host: no broker credentials until it is added");
+        return;
+      }
+      const bundle = readBundle(file);
+      await admitMemberCredentials({ ...options, member: memberConfigOf(bundle), bundle });
+      return;
+    }
     const member: MemberConfig = {
       code: view.code,
       country: view.country ?? { en: view.code, native: view.code },
@@ -56,12 +77,13 @@ export function memberAdmissionHook(options: Omit<AdmitMemberOptions, "member">)
  * server reloaded so that the member can connect at once. Existing identities keep their seeds;
  * calling it again for the same member changes nothing but the reload.
  */
-export async function admitMemberCredentials({ config, member, credsDir, server, log }: AdmitMemberOptions): Promise<AdmittedMember> {
+export async function admitMemberCredentials({ config, member, bundle, credsDir, server, log }: AdmitMemberOptions): Promise<AdmittedMember> {
+  if (bundle && bundle.code !== member.code) throw new AllianceError(ErrorCode.BundleInvalid, `the bundle is ${bundle.code}'s, not ${member.code}'s`);
   const listed = config.members.some((m) => m.code === member.code);
   const next = listed ? config : { ...config, members: [...config.members, member] };
-  const auth = writeServerAuth(next, credsDir);
+  const auth = writeServerAuth(next, credsDir, bundle ? { bundles: [bundle] } : {});
   const key = auth.keys.find((k) => k.identity.name === member.code)!;
   if (server) await reloadServer(server);
   log?.info({ member: member.code, publicKey: key.publicKey, created: key.created, reloaded: Boolean(server) }, "member credentials admitted");
-  return { code: member.code, seedFile: key.seedFile, publicKey: key.publicKey, accountsFile: auth.accountsFile, reloaded: Boolean(server) };
+  return { code: member.code, ...(key.seedFile ? { seedFile: key.seedFile } : {}), publicKey: key.publicKey, accountsFile: auth.accountsFile, reloaded: Boolean(server) };
 }

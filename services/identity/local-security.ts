@@ -1,4 +1,5 @@
 import { dirname, join, relative, resolve } from "node:path";
+import type { MemberBundle } from "../../schemas/bundle.js";
 import type { AllianceConfig } from "../../schemas/config.js";
 import type { ConnectionOptions } from "../bus/core/nats-types.js";
 import { writeServerAuth, type ServerAuth } from "./auth-files.js";
@@ -18,7 +19,11 @@ export interface LocalSecurity {
 }
 
 export interface LocalSecurityOptions {
-  readonly config: Pick<AllianceConfig, "members" | "access">;
+  readonly config: Pick<AllianceConfig, "members" | "access"> & { readonly quotas?: AllianceConfig["quotas"] };
+  /** The members' public bundles: the host then holds no member seed (services/identity/bundles.ts). */
+  readonly bundles?: readonly MemberBundle[];
+  /** Where a member's own seed is, for clients run on this machine (the demo's simulated ministries). */
+  readonly memberSeedFile?: (code: string) => string | undefined;
   /** Seeds and accounts.conf go in `<dir>/creds`, certificates in `<dir>/certs`. */
   readonly dir: string;
   /** Require client certificates too (one per identity is made). */
@@ -30,9 +35,9 @@ export interface LocalSecurityOptions {
  * credentials and the accounts config generated from the alliance config, a local CA and server
  * certificate. Existing files are kept, so a second run reuses the same identities.
  */
-export function prepareLocalSecurity({ config, dir, mutualTls = false }: LocalSecurityOptions): LocalSecurity {
+export function prepareLocalSecurity({ config, dir, mutualTls = false, bundles, memberSeedFile }: LocalSecurityOptions): LocalSecurity {
   const credsDir = join(resolve(dir), "creds");
-  const auth = writeServerAuth(config, credsDir);
+  const auth = writeServerAuth(config, credsDir, bundles ? { bundles } : {});
   const names = auth.keys.map((k) => k.identity.name);
   const certs = ensureCertificates(join(resolve(dir), "certs"), mutualTls ? { clients: names } : {});
   return {
@@ -45,7 +50,7 @@ export function prepareLocalSecurity({ config, dir, mutualTls = false }: LocalSe
     },
     clientOptions(name) {
       const client = certs.clients[name];
-      return clientConnectOptions({ credsFile: seedFile(credsDir, name), caFile: certs.caFile, identity: name, ...(client ? { certFile: client.certFile, keyFile: client.keyFile } : {}) });
+      return clientConnectOptions({ credsFile: memberSeedFile?.(name) ?? seedFile(credsDir, name), caFile: certs.caFile, identity: name, ...(client ? { certFile: client.certFile, keyFile: client.keyFile } : {}) });
     },
   };
 }

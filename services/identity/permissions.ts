@@ -1,6 +1,7 @@
 import type { AllianceConfig } from "../../schemas/config.js";
-import { Channel, GOVERNANCE_CHANNEL, SECRETARIAT_CODE } from "../../schemas/protocol.js";
-import { PROCESSED_BUCKET } from "../bus/consume/idempotency.js";
+import { SECRETARIAT_KINDS } from "../../schemas/governance/common.js";
+import { Channel, GOVERNANCE_CHANNEL, PriorityKind, SECRETARIAT_CODE } from "../../schemas/protocol.js";
+import { processedBucket } from "../bus/consume/idempotency.js";
 import { TRACKING_BUCKET } from "../tracking/bucket.js";
 import { quarantineWriterSubjects, StreamName, streamForChannel, SUBJECT_ROOT } from "../bus/wire/subjects.js";
 import { IdentityKind, inboxPrefix, listIdentities, readerNames, type Identity } from "./identities.js";
@@ -77,19 +78,27 @@ function participantPermissions(name: string, config: Config): UserPermissions {
   // (not `alliance.*.<code>.>`, whose wildcard would also match the quarantine subjects, per
   // docs/protocol.md §1). The secretariat publishes governance events only.
   const channels = name === SECRETARIAT_CODE ? [GOVERNANCE_CHANNEL] : Channel.options;
+  // Each kind is named: with `.>` a member could spread a flood over endless subjects, and the
+  // streams' per-subject quotas (docs/security.md, "Quotas") would bound nothing.
+  const kindsOf = (channel: Channel): readonly string[] => (channel === GOVERNANCE_CHANNEL ? SECRETARIAT_KINDS : PriorityKind.options);
   const publish = new Set<string>([
-    ...channels.map((channel) => `${SUBJECT_ROOT}.${channel}.${name}.>`),
+    ...channels.flatMap((channel) => kindsOf(channel).map((kind) => `${SUBJECT_ROOT}.${channel}.${name}.${kind}`)),
     // Every subscriber copies what it rejects to quarantine (docs/protocol.md §7), under its own
     // code only: the subject names the writer of every entry, and no identity can write, or
     // suppress by de-duplication, under another's prefix.
     quarantineWriterSubjects(name),
     JsApi.info,
-    JsApi.streamInfo(Kv.streamName(PROCESSED_BUCKET)),
     // v1.1 tracking views (services/tracking): each participant writes its own keys only.
     Kv.keys(TRACKING_BUCKET, name),
   ]);
   const streams = readableStreams(name, config);
-  for (const stream of streams) publish.add(JsApi.streamInfo(stream));
+  // Stream info answers per-subject counts (who published how much) to a subject filter in the
+  // request body, which permissions cannot see: a member gets it only for the governance record,
+  // which it reads whole anyway (its live key directory needs the last sequence). The secretariat,
+  // run by the host, gets it for every stream it reads.
+  for (const stream of streams) {
+    if (name === SECRETARIAT_CODE || stream === streamForChannel(GOVERNANCE_CHANNEL)) publish.add(JsApi.streamInfo(stream));
+  }
 
   // Declared consumers: the administrator creates them; the owner reads and acks, nothing more.
   const owned = config.access.consumers.filter((c) => c.owner === name);
@@ -98,14 +107,16 @@ function participantPermissions(name: string, config: Config): UserPermissions {
       const stream = streamForChannel(channel);
       publish.add(JsApi.consumerInfo(stream, consumer.name)).add(JsApi.consumerNext(stream, consumer.name)).add(JsApi.ack(stream, consumer.name));
     }
-    // The subscriber's record of handled ids (services/bus/idempotency.ts): keys `<consumer>.<id>`.
-    // Writes are confined to the owner's keys; so are direct gets, when the bucket allows them.
-    publish.add(Kv.keys(PROCESSED_BUCKET, consumer.name)).add(JsApi.directGetLast(Kv.streamName(PROCESSED_BUCKET), Kv.keys(PROCESSED_BUCKET, consumer.name)));
   }
-  // The record is read from the bucket's leader (idempotency.ts turns direct gets off, because a
-  // lagging replica can answer "never handled"), and that request names its key in the payload,
-  // which permissions cannot see: an owner of consumers can read, not write, others' records.
-  if (owned.length > 0) publish.add(JsApi.msgGet(Kv.streamName(PROCESSED_BUCKET)));
+  // The record of handled ids (services/bus/consume/idempotency.ts) is a bucket of the owner's own,
+  // `ALLIANCE_PROCESSED_<owner>`: reads (by the leader, request in the body), key listings and
+  // counts of it show the owner its own consumers' records and nobody else's.
+  if (owned.length > 0) {
+    const bucket = processedBucket(name);
+    const stream = Kv.streamName(bucket);
+    publish.add(JsApi.streamInfo(stream)).add(JsApi.msgGet(stream));
+    for (const consumer of owned) publish.add(Kv.keys(bucket, consumer.name)).add(JsApi.directGetLast(stream, Kv.keys(bucket, consumer.name)));
+  }
 
   // Reader consumers: short-lived, created and deleted by their owner, from a fixed pool of names.
   for (const stream of streams) {

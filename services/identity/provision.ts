@@ -14,14 +14,17 @@ export interface ProvisionedConsumer {
 
 /**
  * What the administrator provisions besides the five streams, because no other identity may
- * create streams or consumers: the subscribers' processed-id bucket, the secretariat's buckets,
+ * create streams or consumers: each consumer owner's processed-id bucket, the secretariat's buckets,
  * and every consumer declared in `access.consumers` (pull, explicit ack, the config's delivery
  * settings — the same settings `subscribe` asks for, so a member's subscriber finds it as it
  * wants it). Idempotent; an existing consumer keeps its position.
  */
 export async function provisionAccess(admin: { js: JetStreamClient; jsm: JetStreamManager }, config: Pick<AllianceConfig, "access" | "bounds" | "subscriber">, log: Logger): Promise<ProvisionedConsumer[]> {
-  // Opening the record creates its bucket with the options every subscriber expects.
-  await openProcessedRecord(admin.js, "provisioning", config.bounds);
+  // Opening a record creates its bucket with the options every subscriber expects: one bucket per
+  // owner of declared consumers (members may not create streams, so they cannot make their own).
+  for (const owner of new Set(config.access.consumers.map((c) => c.owner))) {
+    await openProcessedRecord(admin.js, `${owner}-provisioning`, config.bounds, owner);
+  }
   for (const bucket of config.access.secretariatBuckets) {
     await createKvView(admin.js, bucket, { history: 1, replicas: config.bounds.replicas });
   }

@@ -1,3 +1,4 @@
+import type { Quotas } from "../../schemas/quotas.js";
 import { ALLIANCE_ACCOUNT, IdentityKind, SYSTEM_ACCOUNT } from "./identities.js";
 import type { IdentityPermissions, SubjectRules, UserPermissions } from "./permissions.js";
 
@@ -16,7 +17,16 @@ export interface UserEntry extends IdentityPermissions {
  * system account with its operator. No `authorization {}` block and no `no_auth_user`: a client
  * without valid credentials is refused.
  */
-export function renderAccounts(users: readonly UserEntry[]): string {
+export type AccountLimits = Pick<Quotas, "accountMaxFileBytes" | "accountMaxMemoryBytes" | "accountMaxConnections" | "maxSubscriptionsPerConnection">;
+
+/**
+ * With `limits`, the alliance account's JetStream storage is capped (stream limits are reserved
+ * against it, so the server's store is never filled beyond it), its connections are capped, and
+ * so are each connection's subscriptions. nats-server 2.9 takes neither a connection nor a
+ * subscription limit per user from a config file (only from JWTs), hence an account total and a
+ * per-connection cap (docs/security.md, "Quotas").
+ */
+export function renderAccounts(users: readonly UserEntry[], limits?: AccountLimits, options: { readonly jetstreamDisabled?: boolean } = {}): string {
   const alliance = users.filter((u) => u.identity.kind !== IdentityKind.System);
   const system = users.filter((u) => u.identity.kind === IdentityKind.System);
   const lines = [
@@ -24,7 +34,14 @@ export function renderAccounts(users: readonly UserEntry[]): string {
     "# Public nkeys only; each identity's seed is in its own <name>.nk file (mode 0600).",
     "accounts {",
     `  ${ALLIANCE_ACCOUNT}: {`,
-    "    jetstream: enabled",
+    ...(options.jetstreamDisabled
+      ? ["    # JetStream off for one reload: how usage is recounted without a restart (docs/operations.md).", "    jetstream: disabled"]
+      : limits
+      ? [
+          `    jetstream: { max_file: ${limits.accountMaxFileBytes}, max_mem: ${limits.accountMaxMemoryBytes} }`,
+        ]
+      : ["    jetstream: enabled"]),
+    ...(limits ? [`    limits: { max_connections: ${limits.accountMaxConnections} }`] : []),
     "    users: [",
     ...alliance.flatMap((u) => renderUser(u, "      ")),
     "    ]",
@@ -36,6 +53,7 @@ export function renderAccounts(users: readonly UserEntry[]): string {
     "  }",
     "}",
     `system_account: ${SYSTEM_ACCOUNT}`,
+    ...(limits ? [`max_subscriptions: ${limits.maxSubscriptionsPerConnection}`] : []),
     "",
   ];
   return lines.join("\n");

@@ -1,7 +1,7 @@
 import { sampleStreamInfo } from "../bus/admin/jetstream-sampling.js";
 import type { ClusterInfo, ConsumerInfo, JetStreamManager, StreamInfo } from "../bus/core/nats-types.js";
 import { channelSubject, QUARANTINE_TOKEN, StreamName } from "../bus/wire/subjects.js";
-import type { ConsumerSample, ReplicaSample, Sample, StreamSample } from "./types.js";
+import type { ConsumerSample, ReplicaSample, Sample, StorageSample, StreamSample } from "./types.js";
 
 /** The streams the monitor watches: the alliance's five, in the order the dashboard shows them. */
 export const WATCHED_STREAMS: readonly string[] = Object.values(StreamName);
@@ -17,7 +17,7 @@ export const MONITOR_CONSUMER_PREFIX = "alliance_monitor_";
  * per-subject counts, i.e. per reason) and the info of every consumer on it. Read-only requests.
  * A stream that is missing or fails is reported in `missing`; a dead connection throws.
  */
-export async function collectSample(jsm: JetStreamManager, now: () => number = Date.now): Promise<Sample> {
+export async function collectSample(jsm: JetStreamManager, now: () => number = Date.now, options: { readonly serverMonitoringUrl?: string } = {}): Promise<Sample> {
   const streams: StreamSample[] = [];
   const consumers: ConsumerSample[] = [];
   const missing: { stream: string; error: string }[] = [];
@@ -33,12 +33,35 @@ export async function collectSample(jsm: JetStreamManager, now: () => number = D
   });
   // Every stream failing means the connection or JetStream itself is gone: that is an error, not data.
   if (streams.length === 0 && missing.length > 0) throw new Error(`no stream could be read: ${missing[0]!.error}`);
-  return { at: now(), streams, consumers, missing };
+  const storage = await sampleStorage(jsm, options.serverMonitoringUrl);
+  return { at: now(), streams, consumers, missing, ...(storage ? { storage } : {}) };
+}
+
+/**
+ * The account's storage from account info (every JetStream client may ask it), and the server's
+ * from its monitoring port's /jsz when configured: with limits, the rules compare; without, they
+ * still show the use. Either failing leaves the part out; it is never the sample's failure.
+ */
+async function sampleStorage(jsm: JetStreamManager, serverMonitoringUrl?: string): Promise<StorageSample | undefined> {
+  const info = await jsm.getAccountInfo().catch(() => undefined);
+  if (!info) return undefined;
+  const account = { used: info.storage, limit: info.limits?.max_storage && info.limits.max_storage > 0 ? info.limits.max_storage : -1 };
+  if (!serverMonitoringUrl) return { account };
+  const jsz = await fetch(new URL("/jsz", serverMonitoringUrl), { signal: AbortSignal.timeout(2_000) })
+    .then(async (r) => (await r.json()) as { storage?: number; reserved_storage?: number; config?: { max_storage?: number } })
+    .catch(() => undefined);
+  if (!jsz || typeof jsz.storage !== "number") return { account };
+  const limit = jsz.config?.max_storage && jsz.config.max_storage > 0 ? jsz.config.max_storage : -1;
+  return { account, server: { used: jsz.storage, limit, ...(typeof jsz.reserved_storage === "number" ? { reserved: jsz.reserved_storage } : {}) } };
 }
 
 async function sampleStream(jsm: JetStreamManager, name: string): Promise<{ stream: StreamSample; consumers: ConsumerSample[] }> {
+  // Per-subject counts: quarantine's by reason, the others' by origin and kind, so that the rules
+  // can name who fills a stream (subjects are `alliance.<channel>.<origin>.<kind>`).
   const isQuarantine = name === StreamName.quarantine;
-  const { info, consumers: infos } = await sampleStreamInfo(jsm, name, isQuarantine ? channelSubject(QUARANTINE_TOKEN) : undefined);
+  const channel = (Object.keys(StreamName) as (keyof typeof StreamName)[]).find((k) => StreamName[k] === name);
+  const filter = isQuarantine ? channelSubject(QUARANTINE_TOKEN) : channel ? channelSubject(channel) : undefined;
+  const { info, consumers: infos } = await sampleStreamInfo(jsm, name, filter);
   const consumers: ConsumerSample[] = [];
   for (const ci of infos) {
     if (ci.name.startsWith(MONITOR_CONSUMER_PREFIX)) continue;

@@ -1,3 +1,4 @@
+import { StreamName } from "../bus/wire/subjects.js";
 import type { ConsumerSample, Sample, StreamSample } from "./types.js";
 
 /**
@@ -117,7 +118,7 @@ export class SampleHistory {
     let quarantineBySubject: Record<string, number> = {};
     for (const s of sample.streams) {
       streams[s.name] = { messages: s.messages, rate: this.streamRates(s.name).publishRate ?? 0 };
-      if (s.subjects) quarantineBySubject = { ...s.subjects };
+      if (s.name === StreamName.quarantine && s.subjects) quarantineBySubject = { ...s.subjects };
     }
     const consumers: Record<string, { backlog: number; rate: number }> = {};
     for (const c of sample.consumers) consumers[consumerKey(c)] = { backlog: backlogOf(c), rate: this.consumerRates(c).deliverRate ?? 0 };

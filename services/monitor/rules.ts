@@ -1,6 +1,6 @@
 import type { MonitorThresholds } from "../../schemas/monitor.js";
 import { AdvisoryKind } from "./advisories.js";
-import { Level, type AdvisoryTally, type AdvisoryEvent } from "./types.js";
+import { Level, type AdvisoryTally, type AdvisoryEvent, type StorageSample, type StorageUse } from "./types.js";
 import { Rule, type Check, type ConsumerView, type MemberName, type StreamView } from "./view.js";
 
 /**
@@ -18,6 +18,8 @@ export interface RuleInput {
   readonly advisories: AdvisoryTally;
   readonly collector: { readonly error?: string; readonly lastSampleAt?: number };
   readonly members: readonly MemberName[];
+  /** The account's (and the server's) JetStream storage, when sampled. */
+  readonly storage?: StorageSample;
 }
 
 /** `value` against a warn/critical pair: at or above a threshold raises the level. */
@@ -29,7 +31,8 @@ export function evaluateRules(input: RuleInput): Check[] {
   const checks: Check[] = [
     ...collectorCheck(input),
     ...input.missing.map((m): Check => ({ rule: Rule.StreamMissing, level: Level.Critical, stream: m.stream, message: `Stream ${m.stream} cannot be read: ${m.error}.` })),
-    ...input.streams.flatMap((s) => [streamLimitsCheck(s, input.thresholds), replicasCheck(s)]),
+    ...input.streams.flatMap((s) => [streamLimitsCheck(s, input), replicasCheck(s)]),
+    ...storageChecks(input),
     ...input.consumers.flatMap((c) => consumerChecks(c, input)),
     quarantineCheck(input),
     ...advisoryChecks(input),
@@ -44,16 +47,55 @@ function collectorCheck({ collector, now }: RuleInput): Check[] {
   return [{ rule: Rule.Collector, level: Level.Critical, message: `The monitor cannot read JetStream: ${collector.error}${since}.` }];
 }
 
-function streamLimitsCheck(s: Omit<StreamView, "level" | "consumers">, t: MonitorThresholds): Check {
+function streamLimitsCheck(s: Omit<StreamView, "level" | "consumers">, { thresholds: t, members }: RuleInput): Check {
   const usage = [
     s.maxMsgs > 0 ? { ratio: s.messages / s.maxMsgs, text: `${count(s.messages)} of ${count(s.maxMsgs)} messages` } : undefined,
     s.maxBytes > 0 ? { ratio: s.bytes / s.maxBytes, text: `${bytes(s.bytes)} of ${bytes(s.maxBytes)}` } : undefined,
   ].filter((u) => u !== undefined);
-  if (usage.length === 0) return { rule: Rule.StreamLimits, level: Level.Ok, stream: s.name, message: `Stream ${s.name} has no message or byte limit.` };
+  if (usage.length === 0) return { rule: Rule.StreamLimits, level: Level.Ok, stream: s.name, message: `Stream ${s.name} has no message or byte limit (${bytes(s.bytes)}).` };
   const fullest = usage.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const level = levelFor(fullest.ratio, t.streamUsageRatio);
-  const tail = level === Level.Ok ? "" : ": the oldest messages will be discarded to make room";
-  return { rule: Rule.StreamLimits, level, stream: s.name, value: fullest.ratio, message: `Stream ${s.name} holds ${fullest.text} (${percent(fullest.ratio)} of its limit)${tail}.` };
+  const top = topOrigin([s]);
+  const who = level !== Level.Ok && top ? `; most of it from ${memberLabel(top.origin, members)} (${percent(top.share)} of its messages)` : "";
+  // The streams discard new messages when full (services/bus/admin/streams.ts): nothing old is lost, new ones are refused.
+  const tail = level === Level.Ok ? "" : ": new messages will be refused when it is full";
+  return { rule: Rule.StreamLimits, level, stream: s.name, value: fullest.ratio, ...(level !== Level.Ok && top ? { member: top.origin } : {}), message: `Stream ${s.name} holds ${fullest.text} (${percent(fullest.ratio)} of its limit)${who}${tail}.` };
+}
+
+/** The origin with the most stored messages across `streams` (subjects `alliance.<channel>.<origin>.<kind>`). */
+export function topOrigin(streams: readonly Pick<StreamView, "name" | "subjects">[]): { origin: string; share: number } | undefined {
+  const byOrigin = new Map<string, number>();
+  let total = 0;
+  for (const s of streams) {
+    for (const [subject, n] of Object.entries(s.subjects ?? {})) {
+      const parts = subject.split(".");
+      if (parts[1] === "quarantine" || parts.length < 4) continue;
+      byOrigin.set(parts[2]!, (byOrigin.get(parts[2]!) ?? 0) + n);
+      total += n;
+    }
+  }
+  if (total === 0) return undefined;
+  const [origin, n] = [...byOrigin].reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { origin, share: n / total };
+}
+
+/**
+ * The alliance account's JetStream storage against its limit, and the server's against its own,
+ * naming the origin that holds the most of it. Without a limit the use is still shown (ok).
+ */
+function storageChecks({ storage, streams, thresholds: t, members }: RuleInput): Check[] {
+  if (!storage) return [];
+  const top = topOrigin(streams);
+  const one = (what: string, use: StorageUse): Check => {
+    if (use.limit <= 0) return { rule: Rule.Storage, level: Level.Ok, message: `${what} uses ${bytes(use.used)} of JetStream storage (no limit set${what === "The alliance account" ? ": quotas.accountMaxFileBytes" : ""}).` };
+    const ratio = use.used / use.limit;
+    const level = levelFor(ratio, t.streamUsageRatio);
+    const who = level !== Level.Ok && top ? `; the largest share of stored messages is from ${memberLabel(top.origin, members)} (${percent(top.share)})` : "";
+    const reserved = use.reserved !== undefined ? `, ${bytes(use.reserved)} reserved by stream limits` : "";
+    const tail = level === Level.Ok ? "" : ": publishes will be refused when it is full (docs/operations.md, \"After a flood\")";
+    return { rule: Rule.Storage, level, value: ratio, ...(level !== Level.Ok && top ? { member: top.origin } : {}), message: `${what} uses ${bytes(use.used)} of ${bytes(use.limit)} (${percent(ratio)})${reserved}${who}${tail}.` };
+  };
+  return [one("The alliance account", storage.account), ...(storage.server ? [one("The server", storage.server)] : [])];
 }
 
 function replicasCheck(s: Omit<StreamView, "level" | "consumers">): Check {

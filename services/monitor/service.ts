@@ -62,7 +62,7 @@ export function createMonitor({ config, bus, log: parentLog, now = Date.now }: M
 
   async function tick(): Promise<Status> {
     try {
-      const sample = await collectSample(bus.jsm, now);
+      const sample = await collectSample(bus.jsm, now, config.monitor.serverMonitoringUrl ? { serverMonitoringUrl: config.monitor.serverMonitoringUrl } : {});
       history.add(sample);
       collector.lastSampleAt = sample.at;
       delete collector.error;

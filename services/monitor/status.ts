@@ -50,6 +50,7 @@ export function buildStatus(input: StatusInput): Status {
   const checks = sortChecks([...evaluateRules({
     now, thresholds: config.monitor.thresholds, streams, consumers, missing, members,
     quarantine: { ...lastMinute, lastMinute: lastMinute.count }, advisories: input.advisories, collector: input.collector,
+    ...(sample?.storage ? { storage: sample.storage } : {}),
   }), ...(tracked?.checks ?? [])]);
 
   const levelOf = (stream: string, consumer?: string) =>

@@ -76,9 +76,24 @@ export interface ConsumerSample {
   readonly cluster?: ReplicaSample;
 }
 
+/** Storage used against a limit; `limit` -1 when there is none. */
+export interface StorageUse {
+  readonly used: number;
+  readonly limit: number;
+  /** What stream limits have reserved of it (the server's view), when known. */
+  readonly reserved?: number;
+}
+
+/** The alliance account's JetStream storage, and the server's when its monitoring port is known. */
+export interface StorageSample {
+  readonly account: StorageUse;
+  readonly server?: StorageUse;
+}
+
 /** One look at JetStream. `at` is the monitor's clock, in milliseconds. */
 export interface Sample {
   readonly at: number;
+  readonly storage?: StorageSample;
   readonly streams: readonly StreamSample[];
   readonly consumers: readonly ConsumerSample[];
   /** Streams that could not be read (missing, or the request failed), with why. */

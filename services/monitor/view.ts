@@ -41,6 +41,7 @@ export const Rule = {
   Collector: "collector",
   StreamMissing: "stream-missing",
   StreamLimits: "stream-limits",
+  Storage: "storage",
   Replicas: "replicas",
   ConsumerLag: "consumer-lag",
   AckPending: "ack-pending",

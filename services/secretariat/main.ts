@@ -47,7 +47,7 @@ export async function runSecretariatProcess(options: SecretariatProcessOptions):
   const bus = await openBus({ servers: options.servers, name: "alliance-secretariat", config, log, ...(options.connectOptions ? { connectOptions: options.connectOptions } : {}) });
   try {
     // An administrator provisions streams where identities are restricted; elsewhere, do it here.
-    await provisionStreams(bus.jsm, config.bounds, log).catch((err: unknown) => log.warn({ err }, "streams not provisioned by the secretariat (not permitted?); using them as they are"));
+    await provisionStreams(bus.jsm, config.bounds, log, config.quotas).catch((err: unknown) => log.warn({ err }, "streams not provisioned by the secretariat (not permitted?); using them as they are"));
     const service = createSecretariat({
       config, bus, log, signer, founding,
       // Its quarantine ids are keyed by material only it holds, and that survives its restarts

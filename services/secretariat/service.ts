@@ -9,9 +9,10 @@ import type { Signer } from "../bus/keys/keys.js";
 import type { Logger } from "../bus/core/logger.js";
 import type { ConsumerMessages, JsMsg } from "../bus/core/nats-types.js";
 import { createPublisher } from "../bus/publish/publisher.js";
-import { createQuarantineWriter, quarantineMessage, type QuarantineWriter } from "../bus/consume/quarantine.js";
+import { createQuarantineWriter, type QuarantineWriter } from "../bus/consume/quarantine.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createEmitter } from "./emitter.js";
+import { createRejectedBatch } from "./rejected-batch.js";
 import { createFold, toStreamMessage, type Fold, type Folded } from "./fold.js";
 import { foundingState } from "./state/initial.js";
 import type { GovState, MemberView } from "./state/types.js";
@@ -62,13 +63,27 @@ export interface Secretariat extends AsyncDisposable {
 export const SECRETARIAT_DURABLE = "secretariat";
 
 /**
- * The secretariat's durable consumer: the whole stream, one message at a time, redelivered for as
- * long as it takes (a governance event is never given up on). An administrator provisioning it
- * for a restricted `sec` identity must use these settings (docs/secretariat.md).
+ * Messages the server may hand the secretariat before it acknowledges the first. One at a time
+ * cost a round trip per message, and a member flooding its governance subject with junk then
+ * delayed every other member's vote without bound (issue 11): the loop still applies them one by
+ * one, in stream order; only the waiting between them goes.
+ */
+export const SECRETARIAT_READ_AHEAD = 512;
+
+/**
+ * The secretariat's durable consumer: the whole stream, in order, redelivered for as long as it
+ * takes (a governance event is never given up on). An administrator provisioning it for a
+ * restricted `sec` identity must use these settings (docs/secretariat.md).
  */
 export function secretariatConsumerSpec(config: Pick<AllianceConfig, "subscriber">, durable = SECRETARIAT_DURABLE): ConsumerSpec {
-  return { stream: StreamName.secretariat, durable, startFrom: "all", settings: { ...config.subscriber, maxAckPending: 1, maxDeliver: -1 } };
+  return { stream: StreamName.secretariat, durable, startFrom: "all", settings: { ...config.subscriber, maxAckPending: SECRETARIAT_READ_AHEAD, maxDeliver: -1 } };
 }
+
+/** Bytes pulled at once; the consumer's read-ahead in messages is SECRETARIAT_READ_AHEAD. */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+
+/** Rejected messages whose quarantine copies may be in flight before the views are brought up to them. */
+const REJECTED_BATCH = 256;
 const EMIT_INTERVAL_MS = 2_000;
 const RETRY_DELAY_MS = 1_000;
 
@@ -102,6 +117,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
 
   const spec = secretariatConsumerSpec(config, durable);
   const quarantine = deps.quarantine ?? createQuarantineWriter(bus.js, { writer: config.secretariat.code });
+  const rejected = createRejectedBatch({ quarantine, durable, log });
 
   async function handle(msg: JsMsg): Promise<void> {
     const f = fold!;
@@ -114,21 +130,38 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
       return;
     }
     if (sm.seq > f.state.lastSeq + 1) {
-      // Only on a consumer that lets several messages out at once: the one before comes back first.
+      // The message before was redelivered (or lost in transit): it comes back first. Not sooner
+      // than a second, so that a read-ahead of hundreds does not cycle while it waits.
       log.warn({ seq: sm.seq, waitingFor: f.state.lastSeq + 1 }, "out of order; waiting for the message before it");
-      msg.nak(RETRY_DELAY_MS / 4);
+      msg.nak(RETRY_DELAY_MS);
       return;
     }
     const folded = await f.evaluate(sm);
-    if (!folded.verdict.ok) await quarantineMessage(quarantine, msg, folded.verdict.reason, folded.verdict.detail, durable);
+    if (!folded.verdict.ok) {
+      // The fast path for junk: a rejected message changes nothing, so it needs no view write of
+      // its own, and its quarantine copy is not awaited one by one. The copies are awaited, as a
+      // batch, before the views move past them (flush); each is terminated once its copy is stored.
+      await f.commit(folded);
+      rejected.add(msg, folded);
+      caughtUp = msg.info.pending === 0;
+      if (caughtUp || rejected.size() >= REJECTED_BATCH) await flushRejected();
+      return;
+    }
+    await rejected.settle();
     await views!.write(sm.seq, folded.step.changes);
     await deps.faults?.afterViewsWritten?.(sm.seq);
     await f.commit(folded);
     report(folded);
     await notifyAdmission(folded);
-    if (folded.verdict.ok) msg.ack();
-    else msg.term();
+    msg.ack();
     caughtUp = msg.info.pending === 0;
+    if (caughtUp) void emitter.emitDue();
+  }
+
+  /** The copies of the rejected messages are stored; the views' position moves past them. */
+  async function flushRejected(): Promise<void> {
+    const last = await rejected.settle();
+    if (last !== undefined && last === fold!.state.lastSeq) await views!.write(last, []);
     if (caughtUp) void emitter.emitDue();
   }
 
@@ -180,7 +213,10 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
     }
     caughtUp = streamInfo.state.last_seq <= state.lastSeq;
     log.info({ lastSeq: state.lastSeq, streamLastSeq: streamInfo.state.last_seq }, "secretariat started");
-    messages = await consumer.consume({ max_messages: 16, idle_heartbeat: 5_000, expires: 30_000 });
+    // Read-ahead bounded in bytes: a pull of hundreds of maximum-size messages overflows the
+    // connection's pending buffer, the server drops it as a slow consumer, and the deliveries in
+    // flight come back only after the ack wait (seen with a flood of 256 KiB junk).
+    messages = await consumer.consume({ max_bytes: READ_AHEAD_BYTES, idle_heartbeat: 5_000, expires: 30_000 });
     loop(messages).then(resolveClosed, (err: unknown) => {
       log.fatal({ err }, "secretariat stopped");
       messages?.stop();
@@ -195,6 +231,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
     if (!messages) return;
     messages.stop();
     await closed.catch(() => undefined);
+    await flushRejected().catch((err: unknown) => log.warn({ err }, "quarantine copies not all confirmed at stop; the messages will be redelivered"));
     await emitter.settled();
   }
 

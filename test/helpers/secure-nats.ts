@@ -39,7 +39,7 @@ export async function startSecureTestServer(options: { config?: Readonly<Allianc
   if (options.provision !== false) {
     const admin = await open(ADMIN_IDENTITY);
     try {
-      await provisionStreams(admin.jsm, config.bounds, testLog);
+      await provisionStreams(admin.jsm, config.bounds, testLog, config.quotas);
       await provisionAccess(admin, config, testLog);
     } finally {
       await admin.close();

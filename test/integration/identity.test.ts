@@ -82,7 +82,7 @@ describe("identity - what a member may do", () => {
     await waitFor("fr's desk to handle the bulletin", () => got.some((e) => e.id === receipt.id));
     await sub.stop();
     await waitFor("the ack to reach the server", async () => (await admin.jsm.consumers.info(StreamName.crime, "fr-desk")).num_ack_pending === 0);
-    const kv = await new Kvm(admin.js).open("ALLIANCE_PROCESSED");
+    const kv = await new Kvm(admin.js).open("ALLIANCE_PROCESSED_fr");
     expect((await kv.get(`fr-desk.${receipt.id}`))?.string()).toContain(`${StreamName.crime}:`);
   });
 
@@ -96,7 +96,6 @@ describe("identity - what a member may do", () => {
     const stream = StreamName.crime;
     expect((await refusal(() => fr.jsm.streams.delete(stream))).subject).toBe(`$JS.API.STREAM.DELETE.${stream}`);
     expect((await refusal(() => fr.jsm.streams.purge(stream))).subject).toBe(`$JS.API.STREAM.PURGE.${stream}`);
-    expect((await refusal(() => fr.jsm.streams.update(stream, { max_msgs: 1 }))).subject).toBe(`$JS.API.STREAM.UPDATE.${stream}`);
     expect((await refusal(() => fr.nc.request(`$JS.API.STREAM.UPDATE.${stream}`, JSON.stringify({ name: stream, subjects: ["alliance.crime.>"], max_msgs: 1 })))).subject).toBe(`$JS.API.STREAM.UPDATE.${stream}`);
     expect((await refusal(() => fr.jsm.streams.add({ name: "FR_OWN", subjects: ["fr.>"] }))).subject).toBe("$JS.API.STREAM.CREATE.FR_OWN");
     for (const subject of ["$JS.API.ACCOUNT.PURGE.ALLIANCE", `$JS.API.STREAM.RESTORE.${stream}`, "$JS.API.SERVER.REMOVE", `$JS.API.STREAM.SNAPSHOT.${stream}`, `$JS.API.STREAM.MSG.DELETE.${stream}`]) {
@@ -121,10 +120,30 @@ describe("identity - what a member may do", () => {
     expect((await refusal(push)).subject).toBe(`$JS.API.CONSUMER.CREATE.${crime}.fr-desk`);
     expect((await refusal(() => fr.jsm.consumers.add(crime, { ack_policy: AckPolicy.None }))).subject).toBe(`$JS.API.CONSUMER.CREATE.${crime}`);
     // The other member's record of handled ids cannot be written: no one can mark es's ids handled.
-    const kv = await new Kvm(fr.js).create("ALLIANCE_PROCESSED");
-    expect((await refusal(() => kv.put("es-desk.some-id", "x"))).subject).toBe("$KV.ALLIANCE_PROCESSED.es-desk.some-id");
-    expect((await refusal(() => kv.delete("es-desk.some-id"))).subject).toBe("$KV.ALLIANCE_PROCESSED.es-desk.some-id");
+    const own = await new Kvm(fr.js).create("ALLIANCE_PROCESSED_fr");
+    expect((await refusal(() => own.put("es-desk.some-id", "x"))).subject).toBe("$KV.ALLIANCE_PROCESSED_fr.es-desk.some-id");
+    const bucket = "ALLIANCE_PROCESSED_es";
+    expect((await refusal(() => fr.nc.request(`$KV.${bucket}.es-desk.some-id`, "x", { timeout: 5_000 }))).subject).toBe(`$KV.${bucket}.es-desk.some-id`);
     expect((await admin.jsm.consumers.info(crime, "es-desk")).config.deliver_subject).toBeUndefined();
+  });
+
+  it("member - another member's processed record cannot be read, listed or counted; its own can (issue 11)", async () => {
+    // es's desk handles a bulletin: its record says so, in es's own bucket.
+    const receipt = await createPublisher({ js: fr.js, signer: members.signers.fr!, bounds: config.bounds, log: testLog }).publish(bulletin);
+    const record = await openProcessedRecord(es.js, "es-desk", config.bounds);
+    await record.add(receipt.id, `${StreamName.crime}:1`);
+    const esBucket = "KV_ALLIANCE_PROCESSED_es";
+    // The listing and the counts: stream info with a subject filter.
+    expect((await refusal(() => fr.jsm.streams.info(esBucket, { subjects_filter: ">" }))).subject).toBe(`$JS.API.STREAM.INFO.${esBucket}`);
+    // A read by the leader, key in the body; and a direct get.
+    expect((await refusal(() => fr.jsm.streams.getMessage(esBucket, { last_by_subj: `$KV.ALLIANCE_PROCESSED_es.es-desk.${receipt.id}` }))).subject).toBe(`$JS.API.STREAM.MSG.GET.${esBucket}`);
+    expect((await refusal(() => fr.nc.request(`$JS.API.DIRECT.GET.${esBucket}.$KV.ALLIANCE_PROCESSED_es.es-desk.${receipt.id}`, "", { timeout: 5_000 }))).subject).toBe(`$JS.API.DIRECT.GET.${esBucket}.$KV.ALLIANCE_PROCESSED_es.es-desk.${receipt.id}`);
+    // The shared bucket of earlier versions is gone: nothing to read there either.
+    expect((await refusal(() => fr.jsm.streams.info("KV_ALLIANCE_PROCESSED", { subjects_filter: ">" }))).subject).toBe("$JS.API.STREAM.INFO.KV_ALLIANCE_PROCESSED");
+    // es reads its own.
+    expect(await record.handledAt(receipt.id)).toBe(`${StreamName.crime}:1`);
+    const own = await es.jsm.streams.info(esBucket, { subjects_filter: ">" });
+    expect(Object.keys(own.state.subjects ?? {})).toContain(`$KV.ALLIANCE_PROCESSED_es.es-desk.${receipt.id}`);
   });
 
   it("member - subscribing to '>', to the alliance subjects or to another's inbox is refused", async () => {
@@ -142,7 +161,8 @@ describe("identity - what a member may do", () => {
     const bus = await server.open("fr");
     try {
       expect((await refusal(() => bus.jsm.streams.info(StreamName.border))).subject).toBe(`$JS.API.STREAM.INFO.${StreamName.border}`);
-      expect((await bus.jsm.streams.info(StreamName.crime)).config.name).toBe(StreamName.crime);
+      // Not even its own channels' streams: stream info tells per-subject counts, who published how much.
+      expect((await refusal(() => bus.jsm.streams.info(StreamName.crime))).subject).toBe(`$JS.API.STREAM.INFO.${StreamName.crime}`);
       const read = async () => { for await (const _ of readStream(bus.js, bus.jsm, StreamName.quarantine)) break; };
       expect((await refusal(read)).subject).toBe(`$JS.API.CONSUMER.CREATE.${StreamName.quarantine}`);
       expect((await refusal(() => listQuarantine(bus.js, bus.jsm, undefined, ["fr-reader-1"]))).subject).toBe(`$JS.API.CONSUMER.INFO.${StreamName.quarantine}.fr-reader-1`);
@@ -229,7 +249,7 @@ describe("identity - the other identities", () => {
   it("secretariat - publishes governance events only, and may read quarantine through its readers", async () => {
     const sec = await secure.open("sec");
     try {
-      await sec.js.publish("alliance.secretariat.sec.meeting-held", "{}");
+      await sec.js.publish("alliance.secretariat.sec.membership-decided", "{}");
       expect((await refusal(() => sec.js.publish("alliance.crime.sec.bulletin", "{}"))).subject).toBe("alliance.crime.sec.bulletin");
       expect((await refusal(() => sec.js.publish("alliance.secretariat.fr.vote-cast", "{}"))).subject).toBe("alliance.secretariat.fr.vote-cast");
       await expect(listQuarantine(sec.js, sec.jsm, undefined, readerNamesFor("sec", StreamName.quarantine, config))).resolves.toBeInstanceOf(Array);
@@ -313,7 +333,7 @@ describe("identity - who may connect", () => {
 
   it("creds - seeds are 0600, and the server config holds public keys in accounts only", () => {
     const { auth } = secure.security;
-    for (const key of auth.keys) expect(statSync(key.seedFile).mode & 0o777).toBe(0o600);
+    for (const key of auth.keys) expect(statSync(key.seedFile!).mode & 0o777).toBe(0o600);
     const text = readFileSync(auth.accountsFile, "utf8");
     expect(text).toMatch(/accounts \{/);
     expect(text).not.toMatch(/authorization\s*\{|no_auth_user/);

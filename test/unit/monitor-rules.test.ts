@@ -188,3 +188,24 @@ describe("monitor - history, rates and status", () => {
     expect(tally.counts).toEqual([{ kind: "max_deliver", stream: "ALLIANCE_CRIME", consumer: "fr-crime-desk", count: 2 }]);
   });
 });
+
+describe("monitor rules - storage (issue 11)", () => {
+  const flooded = stream({ name: "ALLIANCE_CRIME", maxBytes: 1000, bytes: 990, subjects: { "alliance.crime.fr.bulletin": 900, "alliance.crime.fr.alert": 80, "alliance.crime.ma.bulletin": 20 } });
+  it("storage - the account near its limit is critical and names the member holding most of it", () => {
+    const checks = evaluateRules(input({ streams: [flooded], storage: { account: { used: 97, limit: 100 } } }));
+    const storage = checks.find((c) => c.rule === Rule.Storage)!;
+    expect(storage.level).toBe(Level.Critical);
+    expect(storage.member).toBe("fr");
+    expect(storage.message).toMatch(/France \(fr\) \(98%\)/);
+    const limits = checks.find((c) => c.rule === Rule.StreamLimits)!;
+    expect(limits).toMatchObject({ level: Level.Critical, member: "fr" });
+    expect(limits.message).toMatch(/new messages will be refused/);
+  });
+  it("storage - without limits the use is shown, ok; the server's use is checked beside the account's", () => {
+    const checks = evaluateRules(input({ streams: [flooded], storage: { account: { used: 5_000, limit: -1 }, server: { used: 85, limit: 100, reserved: 60 } } })).filter((c) => c.rule === Rule.Storage);
+    expect(checks.map((c) => c.level)).toEqual([Level.Warn, Level.Ok]);
+    expect(checks[1]!.message).toMatch(/no limit set/);
+    expect(checks[0]!.message).toMatch(/^The server uses .* reserved by stream limits/);
+    expect(checks[0]!.member).toBe("fr");
+  });
+});

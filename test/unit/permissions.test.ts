@@ -17,7 +17,12 @@ describe("permissions - generated from config", () => {
   it("permissions - a member publishes under its own code and to quarantine under its own code, subscribes to its own inbox only", () => {
     const fr = perms("fr");
     const publishes = fr.publish.allow.filter((s) => s.startsWith("alliance."));
-    expect(publishes.sort()).toEqual(["alliance.border.fr.>", "alliance.crime.fr.>", "alliance.extremism.fr.>", "alliance.quarantine.fr.>", "alliance.secretariat.fr.>"]);
+    // Each kind by name, so that per-subject quotas bound what a member may store; quarantine
+    // copies under its own writer prefix only.
+    expect(publishes).toContain("alliance.crime.fr.bulletin");
+    expect(publishes).toContain("alliance.secretariat.fr.vote-cast");
+    expect(publishes.filter((s) => s.endsWith(".>"))).toEqual(["alliance.quarantine.fr.>"]);
+    expect(publishes.filter((s) => !s.startsWith("alliance.quarantine.")).every((s) => /^alliance\.(crime|extremism|border|secretariat)\.fr\.[a-z-]+$/.test(s))).toBe(true);
     expect(fr.subscribe.allow).toEqual(["_INBOX_fr.>"]);
     expect(fr.subscribe.deny).toContain("alliance.>");
   });
@@ -33,7 +38,7 @@ describe("permissions - generated from config", () => {
       expect(perms(member.code).publish.deny).toEqual(expect.arrayContaining(["$JS.API.STREAM.DELETE.>", "$JS.API.STREAM.PURGE.>", "$JS.API.ACCOUNT.>", "$JS.API.SERVER.>", "$JS.API.STREAM.RESTORE.>"]));
     }
     // ae owns the declared desks: it may read and ack them, nothing more.
-    expect(perms("ae").publish.allow).toEqual(expect.arrayContaining(["$JS.API.CONSUMER.MSG.NEXT.ALLIANCE_CRIME.ae-desk", "$JS.ACK.ALLIANCE_CRIME.ae-desk.>", "$KV.ALLIANCE_PROCESSED.ae-desk.>"]));
+    expect(perms("ae").publish.allow).toEqual(expect.arrayContaining(["$JS.API.CONSUMER.MSG.NEXT.ALLIANCE_CRIME.ae-desk", "$JS.ACK.ALLIANCE_CRIME.ae-desk.>", "$KV.ALLIANCE_PROCESSED_ae.ae-desk.>"]));
     expect(perms("fr").publish.allow.some((s) => s.includes("ae-desk"))).toBe(false);
   });
 
@@ -48,7 +53,8 @@ describe("permissions - generated from config", () => {
   });
 
   it("permissions - the secretariat publishes governance events only; the monitor publishes no event at all", () => {
-    expect(perms("sec").publish.allow.filter((s) => s.startsWith("alliance."))).toEqual(["alliance.secretariat.sec.>", "alliance.quarantine.sec.>"]);
+    expect(perms("sec").publish.allow.filter((s) => s.startsWith("alliance.")).every((s) => s.startsWith("alliance.secretariat.sec.") || s === "alliance.quarantine.sec.>")).toBe(true);
+    expect(perms("sec").publish.allow).toContain("alliance.secretariat.sec.membership-decided");
     expect(perms("monitor").publish.allow.filter((s) => !s.startsWith("$JS.API."))).toEqual([]);
     expect(perms("monitor").subscribe.allow).toEqual(["_INBOX_monitor.>", "$JS.EVENT.ADVISORY.>", "$JS.EVENT.METRIC.>"]);
     expect(perms("admin").publish.allow).toEqual(["$JS.API.>"]);

@@ -1,6 +1,6 @@
 import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamInfo } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { Bounds } from "../../../schemas/config.js";
+import { Quotas, type Bounds } from "../../../schemas/config.js";
 import { Channel } from "../../../schemas/protocol.js";
 import type { Logger } from "../core/logger.js";
 import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "../wire/subjects.js";
@@ -8,45 +8,75 @@ import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "
 const DAY_NS = 86_400 * 1e9;
 
 /**
- * The largest message a stream stores. Deliberately above the protocol's body bound, so that an
- * oversize body reaches subscribers and is quarantined as evidence instead of vanishing at the
- * broker; the quarantine copy's extra headers still fit the servers' max_payload (2 MiB).
+ * The largest message the servers carry (their max_payload, natsd/server.ts): the upper bound of
+ * every stream's max_msg_size, which the config's body bound plus header allowance sets below it.
  */
 export const STREAM_MAX_MSG_BYTES = 1024 * 1024;
 
-export type DesiredStream = Pick<StreamConfig,
-  "name" | "subjects" | "storage" | "retention" | "discard" | "max_age" | "duplicate_window" | "num_replicas" | "max_msg_size" | "allow_direct">;
+/** Headers a quarantine copy adds to the original (reason, detail, origin, subject, writer). */
+const QUARANTINE_HEADER_BYTES = 8 * 1024;
 
-/** The five streams of docs/protocol.md §6, their bounds taken from config. */
-export function desiredStreams(bounds: Bounds): DesiredStream[] {
+export type DesiredStream = Pick<StreamConfig,
+  "name" | "subjects" | "storage" | "retention" | "discard" | "max_age" | "duplicate_window" | "num_replicas" | "max_msg_size" | "allow_direct"
+  | "max_bytes" | "max_msgs_per_subject" | "discard_new_per_subject">;
+
+/** The body bound plus headers: a little over the bound still arrives and is quarantined (check 1). */
+export function streamMaxMsgSize(bounds: Pick<Bounds, "maxBodyBytes">, quotas: Pick<Quotas, "headerAllowanceBytes">): number {
+  return Math.min(bounds.maxBodyBytes + quotas.headerAllowanceBytes, STREAM_MAX_MSG_BYTES);
+}
+
+/**
+ * The five streams of docs/protocol.md §6, their bounds and quotas taken from config. Every stream
+ * refuses new messages when full (discard new) instead of dropping the oldest, and each subject
+ * (one member's one kind on one channel) has its own cap, refused per subject: a member that
+ * fills its share is refused, the others are not, and nothing already stored is ever discarded
+ * to make room — the governance stream is the record.
+ */
+export function desiredStreams(bounds: Bounds, quotas: Quotas = Quotas.parse({})): DesiredStream[] {
+  const maxMsgSize = streamMaxMsgSize(bounds, quotas);
   const common = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
+    discard: DiscardPolicy.New,
+    discard_new_per_subject: true,
     duplicate_window: nanos(bounds.duplicateWindowSeconds * 1000),
     num_replicas: bounds.replicas,
-    max_msg_size: STREAM_MAX_MSG_BYTES,
+    max_msg_size: maxMsgSize,
     allow_direct: true,
   };
   const maxAge = bounds.streamMaxAgeDays * DAY_NS;
   return [
-    ...Channel.options.map((channel) => ({
+    ...Channel.options.map((channel) => {
+      const governance = channel === "secretariat";
+      return {
+        ...common,
+        name: streamForChannel(channel),
+        subjects: [channelSubject(channel)],
+        // The governance record is kept for ever: members must be able to replay every decision.
+        max_age: governance ? 0 : maxAge,
+        max_bytes: governance ? quotas.governanceStreamMaxBytes : quotas.channelStreamMaxBytes,
+        max_msgs_per_subject: governance ? quotas.governancePerSubjectMaxMsgs : quotas.channelPerSubjectMaxMsgs,
+      };
+    }),
+    {
       ...common,
-      name: streamForChannel(channel),
-      subjects: [channelSubject(channel)],
-      // The governance record is kept for ever: members must be able to replay every decision.
-      max_age: channel === "secretariat" ? 0 : maxAge,
-    })),
-    { ...common, name: StreamName.quarantine, subjects: [channelSubject(QUARANTINE_TOKEN)], max_age: maxAge, max_msg_size: -1 },
+      name: StreamName.quarantine,
+      subjects: [channelSubject(QUARANTINE_TOKEN)],
+      max_age: maxAge,
+      // A quarantine copy is the original message with the reason's headers added.
+      max_msg_size: Math.min(maxMsgSize + QUARANTINE_HEADER_BYTES, STREAM_MAX_MSG_BYTES + QUARANTINE_HEADER_BYTES),
+      max_bytes: quotas.quarantineStreamMaxBytes,
+      max_msgs_per_subject: quotas.quarantinePerSubjectMaxMsgs,
+    },
   ];
 }
 
 export type ProvisionOutcome = { name: string; action: "created" | "updated" | "unchanged"; info: StreamInfo };
 
 /** Creates each stream, or updates it when its config differs from the desired one. Idempotent. */
-export async function provisionStreams(jsm: JetStreamManager, bounds: Bounds, log: Logger): Promise<ProvisionOutcome[]> {
+export async function provisionStreams(jsm: JetStreamManager, bounds: Bounds, log: Logger, quotas?: Quotas): Promise<ProvisionOutcome[]> {
   const outcomes: ProvisionOutcome[] = [];
-  for (const desired of desiredStreams(bounds)) {
+  for (const desired of desiredStreams(bounds, quotas)) {
     const existing = await jsm.streams.info(desired.name).catch((err: unknown) => {
       if (isStreamNotFound(err)) return undefined;
       throw err;

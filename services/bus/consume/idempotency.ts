@@ -23,11 +23,28 @@ export function streamPosition(stream: string, seq: number): string {
 /** How long a record read or write keeps retrying while the bucket's replicas elect a leader. */
 const RECORD_DEADLINE_MS = 60_000;
 
+/** The prefix of every processed-record bucket: `ALLIANCE_PROCESSED_<owner>`. */
 export const PROCESSED_BUCKET = "ALLIANCE_PROCESSED";
 
-/** Durable record in a JetStream KV bucket shared by all subscribers, one key per consumer and id. */
-export async function openProcessedRecord(js: JetStreamClient, consumer: string, bounds: Pick<Bounds, "replicas" | "streamMaxAgeDays">): Promise<ProcessedRecord> {
-  const kv: KV = await new Kvm(js).create(PROCESSED_BUCKET, {
+/**
+ * The bucket of one owner's records. One per owner, not one shared: reads of a record go by the
+ * leader with the key in the request body, out of the permissions' sight, so a shared bucket let
+ * any consumer owner read (and list, and count) which events every other member's consumers
+ * handled. Per-owner buckets let permissions confine all of it (docs/security.md).
+ */
+export function processedBucket(owner: string): string {
+  return `${PROCESSED_BUCKET}_${owner}`;
+}
+
+/** The owner of a consumer, from its name's `<code>-` prefix (docs/protocol.md §6, deployment rules). */
+export function ownerOfConsumer(consumer: string): string {
+  const dash = consumer.indexOf("-");
+  return dash > 0 ? consumer.slice(0, dash) : consumer;
+}
+
+/** Durable record in the owner's JetStream KV bucket, one key per consumer and id. */
+export async function openProcessedRecord(js: JetStreamClient, consumer: string, bounds: Pick<Bounds, "replicas" | "streamMaxAgeDays">, owner = ownerOfConsumer(consumer)): Promise<ProcessedRecord> {
+  const kv: KV = await new Kvm(js).create(processedBucket(owner), {
     history: 1,
     replicas: bounds.replicas,
     // Reads go to the bucket's leader. A direct get is answered by any replica, and one that lags

@@ -1,4 +1,4 @@
-export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET } from "./idempotency.js";
+export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET, processedBucket, ownerOfConsumer } from "./idempotency.js";
 export type { ProcessedRecord } from "./idempotency.js";
 export { quarantineMessage, createQuarantineWriter, quarantineCopyId, encodeOriginalHeaders, decodeOriginalHeaders } from "./quarantine.js";
 export type { QuarantineWriter, QuarantineWriterOptions } from "./quarantine.js";

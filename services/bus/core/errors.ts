@@ -9,6 +9,8 @@ export const ErrorCode = {
   PublishDuplicate: "ERR_PUBLISH_DUPLICATE",
   PublishTimeout: "ERR_PUBLISH_TIMEOUT",
   PublishRejected: "ERR_PUBLISH_REJECTED",
+  /** The broker refused a publish at a quota: stream full, the origin's cap on a subject, account storage, size. */
+  PublishQuotaExceeded: "ERR_PUBLISH_QUOTA",
   ConnectFailed: "ERR_CONNECT_FAILED",
   /** The server refused the credentials, or there were none and it requires some. */
   ConnectAuth: "ERR_CONNECT_AUTH",
@@ -21,6 +23,8 @@ export const ErrorCode = {
   CredsInvalid: "ERR_CREDS_INVALID",
   CredsUnreadable: "ERR_CREDS_UNREADABLE",
   CertsFailed: "ERR_CERTS_FAILED",
+  /** A member bundle (`<code>.bundle.json`) is unreadable, malformed or inconsistent. */
+  BundleInvalid: "ERR_BUNDLE_INVALID",
   ReloadFailed: "ERR_RELOAD_FAILED",
   /** Every reader-consumer name this identity may use on a stream is taken (access.readerSlots). */
   ReadersBusy: "ERR_READERS_BUSY",

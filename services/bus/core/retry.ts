@@ -8,13 +8,30 @@ import { NoRespondersError, RequestError, TimeoutError } from "@nats-io/transpor
 const MAX_CAUSE_DEPTH = 4;
 
 /**
+ * The JetStream API codes of a limit the broker enforces (docs/security.md, "Quotas"): a full
+ * stream or a member's cap on a subject (10077, "maximum messages/bytes/messages per subject
+ * exceeded"), a message over the size bound (10054), the account's or server's storage (10023,
+ * 10028, 10047).
+ */
+const QUOTA_CODES: ReadonlySet<number> = new Set([10023, 10028, 10047, 10054, 10077]);
+
+/**
+ * A quota refusal. nats-server answers most of them with status 503, like an election; retrying
+ * only delays the refusal, so they are never transient. Judged by the API code, never the text.
+ */
+export function isQuotaRefusal(err: unknown): boolean {
+  return err instanceof JetStreamApiError && QUOTA_CODES.has(err.code);
+}
+
+/**
  * Timeouts, no responders and 503s happen while a cluster elects a leader: retry those. Judged by
  * the nats.js error classes and their codes only, never by the text of a message (which a server
  * version or a translation may change, and which a hostile peer's reply could imitate).
  * `JetStreamNotEnabled` is what the client throws when a JetStream request meets no responders
- * (no stream or meta leader at this moment).
+ * (no stream or meta leader at this moment). A quota refusal is not transient.
  */
 export function isTransient(err: unknown, depth = 0): boolean {
+  if (isQuotaRefusal(err)) return false;
   if (err instanceof TimeoutError || err instanceof NoRespondersError || err instanceof jserrors.JetStreamNotEnabled) return true;
   if (err instanceof RequestError && err.isNoResponders()) return true;
   if (err instanceof JetStreamApiError) return err.status === 503;

@@ -1,7 +1,8 @@
-import { chmodSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { EncPrivateJwk } from "../../../schemas/keys.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
+import { readKeyFileJson } from "./key-file.js";
 import { memberOfKid } from "./directory.js";
 
 /**
@@ -45,12 +46,8 @@ export class EncKeyring {
 
 /** Loads a keyring file, or a single private key file; errors name the file and fields, never values. */
 export function loadEncKeyring(path: string): EncKeyring {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (cause) {
-    throw new AllianceError(ErrorCode.KeyUnreadable, `cannot read ${path}: ${(cause as Error).message}`, { cause });
-  }
+  // Errors name the file, never its content (a syntax error's message would quote the key).
+  const raw = readKeyFileJson(path, ErrorCode.KeyInvalid, ErrorCode.KeyUnreadable);
   const single = EncPrivateJwk.safeParse(raw);
   if (single.success) return new EncKeyring([single.data]);
   const ring = EncKeyringFile.safeParse(raw);

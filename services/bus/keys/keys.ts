@@ -9,6 +9,7 @@ import { SECRETARIAT_CODE, type OriginCode } from "../../../schemas/protocol.js"
 import { generateEncryptionKey, toPublicEncJwk } from "./encryption.js";
 import { EncKeyring, saveEncKeyring } from "./keyring.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
+import { readKeyFileJson } from "./key-file.js";
 import { ensureKeyFolder } from "./key-folder.js";
 
 /** What a publisher signs with. `key` never reaches a log: only `kid` is ever printed. */
@@ -87,25 +88,6 @@ export async function initKeys(outDir: string, origins: readonly OriginCode[], o
   return directory;
 }
 
-/**
- * Reads and parses a JSON key file. Errors name the file and what is wrong with it, never any of
- * its content: a syntax error's own message quotes the text around it (a private key, once), so
- * only its position is kept, and the parser's error is not passed on as the cause.
- */
-function readJson(path: string, code: ErrorCode, unreadable = code): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new AllianceError(unreadable, `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? "unreadable"}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const at = /position (\d+)/.exec(err instanceof Error ? err.message : "")?.[1];
-    throw new AllianceError(code, `${path} is not JSON (${at === undefined ? "syntax error" : `syntax error at character ${at}`})`);
-  }
-}
 
 /**
  * The fields a schema refused, by path (`keys[0].x`), never their values. `withMessages` adds the
@@ -123,7 +105,7 @@ function badFields(error: z.ZodError, withMessages = false): string {
 
 /** Reads a private key file against its schema; ERR_KEY_INVALID names the file and the fields. */
 function readPrivateKeyFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
-  const json = readJson(path, ErrorCode.KeyInvalid, ErrorCode.KeyUnreadable);
+  const json = readKeyFileJson(path, ErrorCode.KeyInvalid, ErrorCode.KeyUnreadable);
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new AllianceError(ErrorCode.KeyInvalid, `invalid ${what} in ${path}: bad field(s) ${badFields(parsed.error)}`);
   return parsed.data;
@@ -152,7 +134,7 @@ export async function signerFromJwk(jwk: PrivateJwk): Promise<Signer> {
 }
 
 export function loadJwks(path: string): Jwks {
-  const parsed = Jwks.safeParse(readJson(path, ErrorCode.DirectoryInvalid));
+  const parsed = Jwks.safeParse(readKeyFileJson(path, ErrorCode.DirectoryInvalid));
   if (!parsed.success) {
     // Field paths only: a directory that wrongly holds a private key must not print it.
     throw new AllianceError(ErrorCode.DirectoryInvalid, `invalid key directory ${path}: bad field(s) ${badFields(parsed.error, true)}`);

@@ -7,7 +7,7 @@ import { AllianceError, ErrorCode, TransientError } from "../core/errors.js";
 import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../wire/headers.js";
 import type { Signer } from "../keys/keys.js";
 import type { Logger } from "../core/logger.js";
-import { isTransient, retryTransient } from "../core/retry.js";
+import { isQuotaRefusal, isTransient, retryTransient } from "../core/retry.js";
 import { signEvent, type OutgoingEvent, type SignedMessage } from "../wire/sign.js";
 import { createSealer, resolveGroup, type SealingDeps } from "./seal.js";
 
@@ -46,6 +46,8 @@ export interface Publisher {
 const FIRST_RETRY_MS = 250;
 
 function refused(message: SignedMessage, err: unknown): AllianceError {
+  // A broker quota (docs/security.md, "Quotas") is named as such: retrying it only waits longer.
+  if (isQuotaRefusal(err)) return new AllianceError(ErrorCode.PublishQuotaExceeded, `publish ${message.id} refused by a broker quota: ${(err as Error).message}`, { cause: err });
   return new AllianceError(ErrorCode.PublishRejected, `publish ${message.id} refused: ${(err as Error).message}`, { cause: err });
 }
 

@@ -32,15 +32,10 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .option("--force", "replace an existing --out file")
     .addHelpText("after", "\nExamples:\n  alliance keys public --key jo-keys/jo.jwk --out jo.pub.json")
     .action(async (opts: { key: string; out?: string; force?: boolean }) => {
-      const [{ readFileSync, existsSync, writeFileSync }, { PrivateJwk }, { toPublicJwk }, { AllianceError, ErrorCode }] = await Promise.all([
-        import("node:fs"), import("../../../schemas/keys.js"), import("../../bus/keys/keys.js"), import("../../bus/core/errors.js"),
+      const [{ existsSync, writeFileSync }, { PrivateJwk }, { toPublicJwk }, { readKeyFileJson }, { AllianceError, ErrorCode }] = await Promise.all([
+        import("node:fs"), import("../../../schemas/keys.js"), import("../../bus/keys/keys.js"), import("../../bus/keys/key-file.js"), import("../../bus/core/errors.js"),
       ]);
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(opts.key, "utf8"));
-      } catch (cause) {
-        throw new AllianceError(ErrorCode.KeyUnreadable, `cannot read ${opts.key}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
-      }
+      const raw = readKeyFileJson(opts.key, ErrorCode.KeyInvalid, ErrorCode.KeyUnreadable);
       const parsed = PrivateJwk.safeParse(raw);
       if (!parsed.success) throw new AllianceError(ErrorCode.KeyInvalid, `${opts.key} is not a private signing JWK (fields: ${parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ")})`);
       const text = `${JSON.stringify(toPublicJwk(parsed.data), null, 2)}\n`;
@@ -48,5 +43,19 @@ export function registerKeys(program: Command, ctx: CliContext): void {
       if (existsSync(opts.out) && !opts.force) throw new AllianceError(ErrorCode.KeyExists, `${opts.out} already exists; pass --force to replace it`);
       writeFileSync(opts.out, text);
       process.stdout.write(`public\t${parsed.data.kid}\t${opts.out}\n`);
+    });
+  keys
+    .command("directory")
+    .description("the host's side of founding: the founding directory (directory.json) from the members' public bundles, and the secretariat's key (sec.jwk, made once); no member private key is made or read")
+    .requiredOption("--bundles <dir>", "the members' bundles (<code>.bundle.json, from alliance member init)")
+    .requiredOption("--out <dir>", "the host's keys folder")
+    .action(async (opts: { bundles: string; out: string }) => {
+      const { readBundles, writeFoundingDirectory } = await import("../../identity/bundles.js");
+      const config = ctx.config();
+      const bundles = readBundles(opts.bundles);
+      const founding = await writeFoundingDirectory(opts.out, bundles, config.secretariat.code);
+      for (const key of founding.directory.keys) process.stdout.write(`${key.kid}\n`);
+      process.stdout.write(`secretariat\t${founding.secretariatKeyFile}\t${founding.secretariatKeyCreated ? "created" : "kept"}\n`);
+      process.stdout.write(`directory\t${founding.directoryFile}\n`);
     });
 }

@@ -39,18 +39,27 @@ const helpers = () => import("../../secretariat/state/helpers.js");
 
 /** The secretariat's actions: signed with the `sec` key. */
 export function registerSecretariatOffice(sec: Command, ctx: CliContext): void {
-  keyOption(sec.command("apply").description("file a ministry's request to join (signed by the secretariat)"))
-    .requiredOption("--code <code>", "the applicant's member code (ISO 3166-1 alpha-2, lowercase)")
-    .requiredOption("--country <name>", "country name in English")
+  keyOption(sec.command("apply").description("file a ministry's request to join (signed by the secretariat), from its public bundle or from options"))
+    .option("--bundle <file>", "the applicant's public bundle (<code>.bundle.json from alliance member init): code, country, ministry, language, contact and key")
+    .option("--code <code>", "the applicant's member code (ISO 3166-1 alpha-2, lowercase)")
+    .option("--country <name>", "country name in English")
     .option("--native <name>", "country name in its own language (default: --country)")
-    .requiredOption("--ministry <name>", "the applying ministry")
-    .requiredOption("--lang <code>", `language it publishes in: ${Lang.options.join(", ")}`)
-    .requiredOption("--contact-unit <unit>", "point of contact: its unit")
+    .option("--ministry <name>", "the applying ministry")
+    .option("--lang <code>", `language it publishes in: ${Lang.options.join(", ")}`)
+    .option("--contact-unit <unit>", "point of contact: its unit")
     .option("--contact-email <email>", "point of contact: its e-mail")
-    .requiredOption("--public-key <file>", "the applicant's public JWK (kid <code>:<key-id>)")
+    .option("--public-key <file>", "the applicant's public JWK (kid <code>:<key-id>)")
     .option("--public-enc-key <file>", "v1.1: the applicant's public X25519 encryption JWK (kid <code>:enc-<key-id>)")
     .option("--letter <text>", "the applicant's letter of request")
     .action(async (o: KeyOption & Record<string, string>) => {
+      const letter = o.letter ? { letter: o.letter } : {};
+      if (o.bundle) {
+        const { applicationFromBundle, readBundle } = await import("../../identity/bundles.js");
+        await publishAction(ctx, o, "secretariat", "membership-applied", { ...applicationFromBundle(readBundle(o.bundle)), ...letter });
+        return;
+      }
+      const missing = ["code", "country", "ministry", "lang", "contactUnit", "publicKey"].filter((k) => !o[k]);
+      if (missing.length > 0) throw new AllianceError(ErrorCode.UsageInvalid, `--bundle FILE, or all of: ${missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`);
       const data = {
         applicant: {
           code: o.code, country: { en: o.country, native: o.native ?? o.country }, ministry: o.ministry, lang: o.lang,
@@ -58,7 +67,7 @@ export function registerSecretariatOffice(sec: Command, ctx: CliContext): void {
         },
         key: readPublicJwk(o.publicKey!, "--public-key"),
         ...(o.publicEncKey ? { encKey: readPublicEncJwk(o.publicEncKey, "--public-enc-key") } : {}),
-        ...(o.letter ? { letter: o.letter } : {}),
+        ...letter,
       };
       await publishAction(ctx, o, "secretariat", "membership-applied", data);
     });

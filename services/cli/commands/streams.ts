@@ -10,7 +10,7 @@ export function registerStreams(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const [{ provisionStreams }, { provisionAccess }] = await Promise.all([import("../../bus/admin/streams.js"), import("../../identity/provision.js")]);
       await ctx.withBus("alliance-cli", async (bus) => {
-        const outcomes = await provisionStreams(bus.jsm, bus.config.bounds, ctx.log);
+        const outcomes = await provisionStreams(bus.jsm, bus.config.bounds, ctx.log, bus.config.quotas);
         // The processed-id bucket and the consumers declared in config.access: the administrator's
         // to create, since members may not (docs/security.md).
         await provisionAccess(bus, bus.config, ctx.log);

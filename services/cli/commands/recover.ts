@@ -1,0 +1,50 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { Channel, OriginCode } from "../../../schemas/protocol.js";
+import { removeSubjectMessages } from "../../bus/admin/remove.js";
+import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "../../bus/wire/subjects.js";
+import { resyncJetStreamUsage } from "../../identity/resync.js";
+import type { CliContext } from "../context.js";
+import { parseOption } from "../input.js";
+
+const Pid = z.coerce.number().int().positive();
+const Port = z.coerce.number().int().min(1).max(65_535);
+const Target = z.union([Channel, z.literal(QUARANTINE_TOKEN)]);
+const Token = z.string().regex(/^[a-z0-9_-]+$/, "one subject token");
+
+/**
+ * After a flood (docs/operations.md, "After a flood"): remove one origin's messages from a stream
+ * by sequence, and make the server recount the account's usage after a filtered purge, both
+ * without restarting the server.
+ */
+export function registerRecover(program: Command, ctx: CliContext): void {
+  const recover = program.command("recover").description("after a flood: give the space back without restarting the server (run as the administrator)");
+  recover
+    .command("remove")
+    .description("delete one origin's messages from a stream, message by message (never a filtered purge: nats-server before 2.9.15 keeps that space counted)")
+    .argument("<stream>", `a channel (${Channel.options.join(", ")}) or quarantine`)
+    .requiredOption("--origin <code>", "the flooding origin (for quarantine: the writer, once quarantine subjects name it)")
+    .option("--kind <kind>", "only this kind (one subject token)")
+    .action(async (target: string, o: { origin: string; kind?: string }) => {
+      const which = parseOption(Target, target, "<stream>");
+      const origin = parseOption(OriginCode, o.origin, "--origin");
+      const kind = o.kind === undefined ? ">" : parseOption(Token, o.kind, "--kind");
+      const stream = which === QUARANTINE_TOKEN ? StreamName.quarantine : streamForChannel(which);
+      const subject = `${channelSubject(which).slice(0, -1)}${origin}.${kind}`;
+      await ctx.withBus("alliance-recover", async (bus) => {
+        const removed = await removeSubjectMessages(bus.js, bus.jsm, stream, subject, ctx.log);
+        process.stdout.write(`${removed.stream}\t${removed.subject}\tremoved=${removed.messages}\tbytes=${removed.bytes}\n`);
+      });
+    });
+  recover
+    .command("resync-usage")
+    .description("make the server recount the alliance account's JetStream usage (after a filtered purge on nats-server < 2.9.15): two config reloads, no restart")
+    .requiredOption("--creds <dir>", "the host's credentials folder (accounts.conf; what creds init --out wrote)")
+    .requiredOption("--reload <pid>", "the nats-server's pid")
+    .requiredOption("--http-port <port>", "its monitoring port, to confirm each reload")
+    .action(async (o: { creds: string; reload: string; httpPort: string }) => {
+      const server = { pid: parseOption(Pid, o.reload, "--reload"), httpPort: parseOption(Port, o.httpPort, "--http-port") };
+      await resyncJetStreamUsage({ config: ctx.config(), credsDir: o.creds, server, log: ctx.log });
+      process.stdout.write(`resynced\t${server.pid}\n`);
+    });
+}
