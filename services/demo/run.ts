@@ -137,7 +137,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     // `alliance tail --durable`) would fall behind and turn the dashboard WARN, then CRITICAL.
     const deskName = `${config.secretariat.host}-desk`;
     const secName = security ? config.access.consumers.find((c) => c.owner === config.secretariat.code && c.channels.includes("secretariat"))?.name : undefined;
-    await provisionAccess(bus, { ...config, access: { ...config.access, consumers: config.access.consumers.filter((c) => c.name === deskName || c.name === secName) } }, log);
+    await provisionAccess(bus, config, log, (c) => c.name === deskName || c.name === secName);
     if (monitorPort !== false) {
       // The monitor connects as its own read-only identity, as it does in production.
       monitorBus = await connectAs(MONITOR_IDENTITY);
@@ -171,6 +171,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     const verify = createVerifier({ bounds: config.bounds, directory: governance.directory });
     const seen = new Set<string>();
 
+    const hostSeed = security ? keys.memberSeedFile(config.secretariat.host) : undefined;
     for (const channel of PriorityChannel.options) {
       const desk = `${config.secretariat.host}-desk`;
       const dlog = log.child({ svc: `${desk}-${channel}` });
@@ -179,7 +180,8 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
         consumer: { stream: streamForChannel(channel), durable: desk, startFrom: "new", settings: config.subscriber },
         processed: (name) => openProcessedRecord(deskOwner.js, name, config.bounds),
         // The desks run as the host's identity: their quarantine copies are the host's evidence.
-        quarantine: createQuarantineWriter(deskOwner.js, { writer: config.secretariat.host, ...(security ? { secret: readFileSync(seedFile(security.auth.dir, config.secretariat.host)) } : {}) }),
+        // Keyed by ae's own seed, which (like every member's) lives in its own folder, not the host's.
+        quarantine: createQuarantineWriter(deskOwner.js, { writer: config.secretariat.host, ...(hostSeed ? { secret: readFileSync(hostSeed) } : {}) }),
         handler: async (event, ctx) => {
           const data = event.data as { title: string };
           seen.add(event.id);

@@ -19,7 +19,13 @@ export interface ProvisionedConsumer {
  * settings — the same settings `subscribe` asks for, so a member's subscriber finds it as it
  * wants it). Idempotent; an existing consumer keeps its position.
  */
-export async function provisionAccess(admin: { js: JetStreamClient; jsm: JetStreamManager }, config: Pick<AllianceConfig, "access" | "bounds" | "subscriber">, log: Logger): Promise<ProvisionedConsumer[]> {
+export async function provisionAccess(
+  admin: { js: JetStreamClient; jsm: JetStreamManager },
+  config: Pick<AllianceConfig, "access" | "bounds" | "subscriber">,
+  log: Logger,
+  /** Which declared consumers to create now (default all); every owner's bucket is made regardless. */
+  only: (consumer: AllianceConfig["access"]["consumers"][number]) => boolean = () => true,
+): Promise<ProvisionedConsumer[]> {
   // Opening a record creates its bucket with the options every subscriber expects: one bucket per
   // owner of declared consumers (members may not create streams, so they cannot make their own).
   for (const owner of new Set(config.access.consumers.map((c) => c.owner))) {
@@ -29,7 +35,7 @@ export async function provisionAccess(admin: { js: JetStreamClient; jsm: JetStre
     await createKvView(admin.js, bucket, { history: 1, replicas: config.bounds.replicas });
   }
   const provisioned: ProvisionedConsumer[] = [];
-  for (const declared of config.access.consumers) {
+  for (const declared of config.access.consumers.filter(only)) {
     for (const channel of declared.channels) {
       const stream = streamForChannel(channel);
       await ensureConsumer(admin.jsm, { stream, durable: declared.name, startFrom: declared.startFrom, settings: config.subscriber });

@@ -144,7 +144,7 @@ describe("member-side key ceremony (issue 11)", () => {
     const before = readFileSync(join(out, "fr.jwk"), "utf8");
     await expect(initMember({ code: "fr", out, country: { en: "France", native: "France" }, ministry: "M", lang: "fr", contact: { unit: "u" } })).rejects.toSatisfy((e: unknown) => isAllianceError(e, ErrorCode.KeyExists));
     const cli = await run("node", [ALLIANCE_BIN, "member", "init", "--code", "fr", "--out", out], { env }).catch((e: { code: number; stderr: string }) => e);
-    expect((cli as { code: number }).code).toBe(1);
+    expect((cli as { code: number }).code).toBe(2);
     expect((cli as { stderr: string }).stderr).toMatch(/ERR_KEY_EXISTS/);
     expect(readFileSync(join(out, "fr.jwk"), "utf8")).toBe(before);
     expect(readFileSync(join(out, ".gitignore"), "utf8")).toMatch(/^\*$/m);

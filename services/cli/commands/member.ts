@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { ContactPoint } from "../../../schemas/data/kinds.js";
 import { Lang, MemberCode } from "../../../schemas/protocol.js";
-import { initMember } from "../../identity/bundles.js";
 import type { CliContext } from "../context.js";
 import { parseOption } from "../input.js";
 
@@ -37,6 +36,7 @@ export function registerMember(program: Command, ctx: CliContext): void {
         parseOption(z.never(), undefined, `${code} is not in the config: --country, --ministry and --lang`);
       }
       const contact = parseOption(ContactPoint, { unit: parseOption(Line, o.contact ?? "International cooperation", "--contact"), ...(o.contactEmail ? { email: o.contactEmail } : {}) }, "--contact");
+      const { initMember } = await import("../../identity/bundles.js");
       const folder = await initMember({ code, out: o.out, country: country!, ministry: ministry!, lang: parseOption(Lang, lang, "--lang"), contact, force: o.force === true });
       process.stdout.write(`signing\t${folder.signingKeyFile}\t${folder.bundle.signing.kid}\n`);
       process.stdout.write(`encryption\t${folder.encryptionKeyFile}\t${folder.bundle.encryption.kid}\n`);

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { Channel, OriginCode } from "../../../schemas/protocol.js";
-import { removeSubjectMessages } from "../../bus/admin/remove.js";
 import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "../../bus/wire/subjects.js";
-import { resyncJetStreamUsage } from "../../identity/resync.js";
 import type { CliContext } from "../context.js";
 import { parseOption } from "../input.js";
 
@@ -32,6 +30,7 @@ export function registerRecover(program: Command, ctx: CliContext): void {
       const stream = which === QUARANTINE_TOKEN ? StreamName.quarantine : streamForChannel(which);
       const subject = `${channelSubject(which).slice(0, -1)}${origin}.${kind}`;
       await ctx.withBus("alliance-recover", async (bus) => {
+        const { removeSubjectMessages } = await import("../../bus/admin/remove.js");
         const removed = await removeSubjectMessages(bus.js, bus.jsm, stream, subject, ctx.log);
         process.stdout.write(`${removed.stream}\t${removed.subject}\tremoved=${removed.messages}\tbytes=${removed.bytes}\n`);
       });
@@ -44,6 +43,7 @@ export function registerRecover(program: Command, ctx: CliContext): void {
     .requiredOption("--http-port <port>", "its monitoring port, to confirm each reload")
     .action(async (o: { creds: string; reload: string; httpPort: string }) => {
       const server = { pid: parseOption(Pid, o.reload, "--reload"), httpPort: parseOption(Port, o.httpPort, "--http-port") };
+      const { resyncJetStreamUsage } = await import("../../identity/resync.js");
       await resyncJetStreamUsage({ config: ctx.config(), credsDir: o.creds, server, log: ctx.log });
       process.stdout.write(`resynced\t${server.pid}\n`);
     });

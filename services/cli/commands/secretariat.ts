@@ -110,7 +110,7 @@ function jsonView(state: GovState, view: ViewName): unknown {
  */
 function checkSameFounding(founding: Jwks, views: GovState, file: string): void {
   const inViews = new Set(Object.values(views.keys).flatMap((ring) => ring.keys.filter((k) => !k.validFrom).map((k) => k.kid)));
-  const inFile = new Set(founding.keys.filter((k) => (k as { use?: string }).use !== "enc").map((k) => k.kid));
+  const inFile = new Set(founding.keys.map((k) => k.kid));
   const missing = [...inViews].filter((kid) => !inFile.has(kid));
   const extra = [...inFile].filter((kid) => !inViews.has(kid));
   if (missing.length > 0 || extra.length > 0) {
