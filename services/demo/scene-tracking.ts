@@ -195,6 +195,9 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
       if (!view || view.pending.length > 0 || !view.answered.some((a) => a.member === "fr" && a.late)) unexpected.push("tracking scene: France's late answer not marked late by Senegal");
       else log.info({ id: late.id, answered: view.answered }, "✔ France answered after the due time: marked late, no longer open");
       for (const tracking of trackings.values()) await tracking.publishViews(Date.now());
+      // The dashboard follows at once: the closed request is no longer critical there.
+      const after = await monitor?.sampleNow();
+      if (after?.checks.some((c) => c.rule === "request-overdue" && c.member === "fr")) unexpected.push("tracking scene: the dashboard still shows Senegal's answered request as overdue");
     }
   } finally {
     for (const tracking of trackings.values()) await tracking.stop();
