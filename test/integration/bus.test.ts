@@ -197,7 +197,7 @@ describe("bus - restarts", () => {
       const { startNatsServer } = await import("../../services/natsd/server.js");
       const restarted = await startNatsServer({ dir: local.dir, port: local.server.port, httpPort: local.server.httpPort });
       const after = await send();
-      await waitFor("the message published after the restart", () => c.accepted.some((e) => e.id === after.id), 30_000);
+      await waitFor("the message published after the restart", () => c.accepted.some((e) => e.id === after.id), 180_000);
       expect(c.accepted.map((e) => e.id)).toEqual([before.id, after.id]);
       await sub.stop();
       await lbus.close();

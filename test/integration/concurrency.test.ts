@@ -64,7 +64,7 @@ describe("subscriber concurrency - in order per origin, origins at once", () => 
       inside.delete(event.source);
     });
     const sent = await sendFrom(["fr", "es", "ma"], 80);
-    await waitFor("240 handled messages", () => seen.length === 240, 60_000);
+    await waitFor("240 handled messages", () => seen.length === 240, 180_000);
     expect(sameOriginOverlap).toBe(false);
     for (const origin of ["fr", "es", "ma"]) expect(seen.filter((e) => e.source === origin).map((e) => e.id)).toEqual(sent[origin]);
   });
@@ -81,7 +81,7 @@ describe("subscriber concurrency - in order per origin, origins at once", () => 
     });
     await sendFrom(["fr"], 1);
     await sendFrom(["es"], 1);
-    await waitFor("both handled", () => done.length === 2, 15_000);
+    await waitFor("both handled", () => done.length === 2, 180_000);
     expect(done).toEqual(["es", "fr"]);
   });
 
@@ -115,7 +115,7 @@ describe("subscriber concurrency - in order per origin, origins at once", () => 
       handled++;
     }, { processed: record });
     const sent = await sendFrom(["fr", "es"], 30);
-    await waitFor("60 records stored", () => handled === 60 && log.filter((l) => l.startsWith("stored")).length === 60, 60_000);
+    await waitFor("60 records stored", () => handled === 60 && log.filter((l) => l.startsWith("stored")).length === 60, 180_000);
     for (const ids of Object.values(sent)) {
       for (let i = 0; i + 1 < ids.length; i++) {
         expect(log.indexOf(`stored ${ids[i]}`), `record of ${i} before handler of ${i + 1}`).toBeLessThan(log.indexOf(`start ${ids[i + 1]}`));
@@ -134,7 +134,7 @@ describe("subscriber concurrency - in order per origin, origins at once", () => 
       handled++;
     }, { concurrency: 1 });
     await sendFrom(["fr", "es", "ma"], 30);
-    await waitFor("90 handled", () => handled === 90, 60_000);
+    await waitFor("90 handled", () => handled === 90, 180_000);
     expect(overlapped).toBe(false);
   });
 
@@ -161,7 +161,7 @@ describe("subscriber concurrency - in order per origin, origins at once", () => 
       for (let i = 0; i < 10; i++) sends.push(publishers[member]!.publish({ channel: GOVERNANCE_CHANNEL, kind: "project-registered", tlp: "GREEN", lang: "en", data: { project, contribution: `Analyst ${i} (${member})`, contactPoint: { unit: `Liaison office ${member}` } } }));
     }
     await Promise.all(sends);
-    await waitFor("31 governance events handled", () => seen.length === 31, 60_000);
+    await waitFor("31 governance events handled", () => seen.length === 31, 180_000);
     expect(overlapped).toBe(false);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   });
@@ -182,7 +182,7 @@ describe("subscriber keep-alive - held messages keep their ack deadline", () => 
     const sent = await sendFrom(["fr", "es", "ma"], 12);
     const ids = Object.values(sent).flat();
     await waitFor("every id handled", () => ids.every((id) => runs.has(id)), 90_000);
-    await waitFor("nothing pending", async () => (await bus.jsm.consumers.info(StreamName.crime, durable)).num_ack_pending === 0, 30_000);
+    await waitFor("nothing pending", async () => (await bus.jsm.consumers.info(StreamName.crime, durable)).num_ack_pending === 0, 180_000);
     const info = await bus.jsm.consumers.info(StreamName.crime, durable);
     expect(info.num_redelivered).toBe(0);
     expect(ids.filter((id) => runs.get(id) !== 1)).toEqual([]);

@@ -47,7 +47,7 @@ describe("governance under flood", () => {
   it("a genuine vote takes effect while another member floods its governance subjects with junk", async () => {
     const applied = await gov("sec", "membership-applied", applicationData("jo"));
     for (const voter of FOUNDERS.filter((v) => v !== "es")) await gov(voter, "vote-cast", { on: "application", matter: applied.id, vote: "approve" });
-    await waitFor("six votes folded", () => Object.keys(secretariat.state().matters[applied.id]?.votes ?? {}).length === FOUNDERS.length - 1, 30_000);
+    await waitFor("six votes folded", () => Object.keys(secretariat.state().matters[applied.id]?.votes ?? {}).length === FOUNDERS.length - 1, 180_000);
     const meta = await new Kvm(bus.js).open(ViewBucket.governance);
     const metaBefore = (await meta.get("meta"))!.revision;
 
@@ -71,7 +71,7 @@ describe("governance under flood", () => {
     // Every original is in the record; the views caught up without one write per junk message.
     const info = await bus.jsm.streams.info(StreamName.secretariat, { subjects_filter: "alliance.secretariat.fr.>" });
     expect(Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(JUNK + 1);
-    await waitFor("the views at the stream's end", async () => (await meta.get("meta"))!.json<{ lastSeq: number }>().lastSeq === (await bus.jsm.streams.info(StreamName.secretariat)).state.last_seq, 60_000);
+    await waitFor("the views at the stream's end", async () => (await meta.get("meta"))!.json<{ lastSeq: number }>().lastSeq === (await bus.jsm.streams.info(StreamName.secretariat)).state.last_seq, 180_000);
     expect((await meta.get("meta"))!.revision - metaBefore).toBeLessThan(JUNK / 10);
     // Copies are budgeted per origin: the flood's originals are the evidence, not as many copies.
     const quarantined = await bus.jsm.streams.info(StreamName.quarantine);

@@ -72,7 +72,7 @@ describe("poison governance - a signed key-rotated with a poison key", () => {
     const genuine = await publishGov(bus, fr, config.bounds, testLog, "key-rotated", { next: toPublicJwk(nextJwk) });
     expect(genuine.seq).toBeGreaterThan(poisonSeq);
 
-    await live.waitForSeq(genuine.seq, 60_000);
+    await live.waitForSeq(genuine.seq, 180_000);
     await waitFor("the secretariat's fold past the rotation", () => secretariat.state().lastSeq >= genuine.seq);
     await waitFor("the poison copy in quarantine", async () =>
       (await listQuarantine(bus.js, bus.jsm, Reason.Schema)).some((e) => e.originalSeq === poisonSeq && e.originalStream === StreamName.secretariat));

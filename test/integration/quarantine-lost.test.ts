@@ -75,9 +75,9 @@ describe("quarantine - nothing rejected is lost on the last delivery", () => {
     await using sub = await subscribe(deps("t-lost-read", { processed: async () => record, handler: async (e) => void handled.push(e.id) }));
     const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
     await bus.js.publish(message.subject, message.body, { msgID: message.id, headers: signed(message) });
-    await waitFor("the handler run despite the failed look-ups", () => handled.includes(message.id), 30_000);
+    await waitFor("the handler run despite the failed look-ups", () => handled.includes(message.id), 180_000);
     await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
-  }, 60_000);
+  }, 180_000);
 
   it("record write - a processed-record write that fails on the last delivery is retried until stored, then acked", async () => {
     const inner = memoryProcessedRecord();
@@ -86,10 +86,10 @@ describe("quarantine - nothing rejected is lost on the last delivery", () => {
     await using sub = await subscribe(deps("t-lost-write", { processed: async () => record, handler: async () => void runs++ }));
     const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
     const ack = await bus.js.publish(message.subject, message.body, { msgID: message.id, headers: signed(message) });
-    await waitFor("the record stored despite the failed writes", async () => (await inner.handledAt(message.id)) === `${StreamName.crime}:${ack.seq}`, 30_000);
+    await waitFor("the record stored despite the failed writes", async () => (await inner.handledAt(message.id)) === `${StreamName.crime}:${ack.seq}`, 180_000);
     await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
     expect(runs).toBe(1);
-  }, 60_000);
+  }, 180_000);
 
   it("hostile headers - JetStream control headers on an invalid message do not stop its quarantine copy", async () => {
     const rejected: Rejection[] = [];
@@ -101,9 +101,9 @@ describe("quarantine - nothing rejected is lost on the last delivery", () => {
     h.set("Nats-Expected-Last-Sequence", String(last));
     h.set("X-Hostile", "yes");
     const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{\"unsigned\":true}"), { headers: h, msgID: `hostile-${Date.now()}` });
-    await waitFor("the copy of the unsigned message in quarantine", async () => (await quarantinedAt(ack.seq)).length === 1, 20_000);
+    await waitFor("the copy of the unsigned message in quarantine", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
     expect((await quarantinedAt(ack.seq))[0]).toMatchObject({ reason: Reason.Unsigned });
-  }, 60_000);
+  }, 180_000);
 
   it("ack timeout - a last delivery that ends without an answer (the subscriber died) still ends in quarantine", async () => {
     const entered: number[] = [];
@@ -113,14 +113,14 @@ describe("quarantine - nothing rejected is lost on the last delivery", () => {
     // The first subscriber's handler never returns: its process is as good as dead.
     await subscribe({ ...deps(durable, {}), js: first.js, jsm: first.jsm, handler: async (_e, ctx) => { entered.push(ctx.deliveryCount); await new Promise<never>(() => {}); } });
     const ack = await bus.js.publish(message.subject, message.body, { msgID: message.id, headers: signed(message) });
-    await waitFor("the first subscriber inside its handler", () => entered.length === 1, 20_000);
+    await waitFor("the first subscriber inside its handler", () => entered.length === 1, 180_000);
     await first.nc.close();
 
     const rejected: Rejection[] = [];
     await using _second = await subscribe(deps(durable, { onRejected: (r) => void rejected.push(r) }));
-    await waitFor("the copy in quarantine after the ack timeout", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    await waitFor("the copy in quarantine after the ack timeout", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
     expect(rejected.map((r) => r.reason)).toEqual([Reason.MaxDeliveries]);
-  }, 60_000);
+  }, 180_000);
 });
 
 function signed(message: { id: string; signature: string }) {
@@ -152,7 +152,7 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     const rejected: Rejection[] = [];
     await using sub = await subscribe(deps("t-held-store", { quarantine: writer, onHeld: (h) => void seen.push(h), onRejected: (r) => void rejected.push(r) }));
     const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { msgID: `unsigned-${Date.now()}` });
-    await waitFor("the copy stored after the failures", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    await waitFor("the copy stored after the failures", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
     expect(writer.failures).toBe(3);
     expect(seen.some((h) => h.held === 1)).toBe(true);
     expect(seen.at(-1)).toMatchObject({ held: 0, failures: 3 });
@@ -160,7 +160,7 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     await waitFor("the term", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
     expect(rejected.map((r) => r.seq)).toEqual([ack.seq]);
     expect((await quarantinedAt(ack.seq)).map((e) => e.writer)).toEqual(["fr"]);
-  }, 60_000);
+  }, 180_000);
 
   it("held past the ack wait - working() keeps the message with its subscriber: no redelivery while it is held", async () => {
     // Five failures hold it about 9 s (hold.ts backoff), over four ack waits of 2 s: without
@@ -170,7 +170,7 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     const counting: QuarantineWriter = { writer: "fr", store: (msg, ...rest) => (deliveries.push(msg.info.deliveryCount), writer.store(msg, ...rest)) };
     await using sub = await subscribe(deps("t-held-working", { quarantine: counting }));
     const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { msgID: `unsigned-${Date.now()}` });
-    await waitFor("the copy stored", async () => (await quarantinedAt(ack.seq)).length === 1, 60_000);
+    await waitFor("the copy stored", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
     expect(new Set(deliveries)).toEqual(new Set([1]));
     expect((await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_redelivered).toBe(0);
   }, 90_000);
@@ -179,12 +179,12 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     const never: QuarantineWriter = { writer: "fr", store: async () => { throw new Error("quarantine unreachable"); } };
     const first = await subscribe(deps("t-held-stop", { quarantine: never }));
     const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { msgID: `unsigned-${Date.now()}` });
-    await waitFor("the message held", () => first.health().held === 1, 20_000);
+    await waitFor("the message held", () => first.health().held === 1, 180_000);
     await first.stop();
     expect(first.health().held).toBe(0);
     await using _second = await subscribe(deps("t-held-stop", {}));
-    await waitFor("the copy stored by the next subscriber", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
-  }, 60_000);
+    await waitFor("the copy stored by the next subscriber", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
+  }, 180_000);
 
   it("hostile headers - a header the encoding would blow up past JetStream's 64 KiB header limit is left out and counted: the copy is still stored", async () => {
     await using sub = await subscribe(deps("t-headers-huge", {}));
@@ -194,13 +194,13 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     h.set("X-Huge", "a".repeat(60 * 1024));
     h.set("X-After", "kept");
     const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { headers: h, msgID: `huge-${Date.now()}` });
-    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
     const entry = (await quarantinedAt(ack.seq))[0]!;
     expect(entry.originalHeaders.map(([name]) => name)).toEqual(["X-First", "X-After", Header.MsgId]);
     const copy = await bus.jsm.streams.getMessage(StreamName.quarantine, { seq: entry.seq });
     expect(copy!.header.get(Header.OriginalHeadersOmitted)).toBe("1 of 4");
     expect(sub.health().held).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   it("hostile headers - a Nats-Msg-Id near the 64 KiB header limit does not make the copy unstorable", async () => {
     await using sub = await subscribe(deps("t-headers-long-id", {}));
@@ -209,9 +209,9 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     const h = headers();
     h.set("X-Pad", "p".repeat(20 * 1024));
     const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("{}"), { headers: h, msgID: `long-${Date.now()}-${"i".repeat(40 * 1024)}` });
-    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 30_000);
+    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
     expect(sub.health().held).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   it("hostile headers - the copy carries no Nats-* header of the original; all of them are kept, encoded", async () => {
     await using _sub = await subscribe(deps("t-headers-kept", {}));
@@ -222,7 +222,7 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     h.append("X-Twice", "one");
     h.append("X-Twice", "two");
     const ack = await bus.js.publish("alliance.crime.fr.bulletin", new TextEncoder().encode("not json"), { headers: h, msgID: `hostile-${Date.now()}` });
-    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 20_000);
+    await waitFor("the copy", async () => (await quarantinedAt(ack.seq)).length === 1, 180_000);
     const entry = (await quarantinedAt(ack.seq))[0]!;
     const copy = await bus.jsm.streams.getMessage(StreamName.quarantine, { seq: entry.seq });
     const names = [...copy!.header.keys()];
@@ -230,5 +230,5 @@ describe("quarantine - a copy that cannot be stored holds the message", () => {
     expect(names.filter((n) => n.toLowerCase().startsWith("nats-") && n !== Header.MsgId && n !== "Nats-Expected-Stream")).toEqual([]);
     expect(copy!.header.get("Nats-Expected-Stream")).toBe(StreamName.quarantine);
     expect(entry.originalHeaders).toEqual(expect.arrayContaining([["Nats-Expected-Last-Sequence", [String(last)]], ["Nats-Expected-Stream", [StreamName.crime]], ["X-Twice", ["one", "two"]]]));
-  }, 60_000);
+  }, 180_000);
 });

@@ -41,7 +41,7 @@ let admin: Bus;
 beforeAll(async () => {
   secure = await startSecureTestServer({ config });
   [fr, es, admin] = await Promise.all([secure.open("fr"), secure.open("es"), secure.open("admin")]);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await Promise.all([fr?.close(), es?.close(), admin?.close()]);
   await secure?.stop();
@@ -133,7 +133,7 @@ describe("quotas - enforced by the broker, generated from config", () => {
     await waitFor("JetStream to be back for the account, its usage recounted", async () => {
       const info = await admin.jsm.getAccountInfo().catch(() => undefined);
       return info !== undefined && Math.abs(info.storage - (await sumOfStreams())) < MiB;
-    }, 30_000);
+    }, 180_000);
     expect((await esPublishes()).stream).toBe(StreamName.crime);
   });
 });

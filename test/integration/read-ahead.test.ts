@@ -55,7 +55,7 @@ describe("subscriber read-ahead - verification runs ahead, the handler does not"
         for (let i = 0; i < 150; i++) sent[origin]!.push((await publisher.publish({ ...bulletin, data: sampleCrimeBulletin() })).id);
       })();
     }
-    await waitFor("300 handled messages", () => seen.length === 300, 60_000);
+    await waitFor("300 handled messages", () => seen.length === 300, 180_000);
     expect(overlapped).toBe(false);
     for (const origin of ["fr", "es"]) expect(seen.filter((e) => e.source === origin).map((e) => e.id)).toEqual(sent[origin]);
   });
@@ -86,7 +86,7 @@ describe("subscriber read-ahead - verification runs ahead, the handler does not"
           if (ctx.seq === first.seq) await sleep(200);
         },
       });
-      await waitFor("the replay in quarantine", () => rejected.some((r) => r.seq === second.seq), 15_000);
+      await waitFor("the replay in quarantine", () => rejected.some((r) => r.seq === second.seq), 180_000);
       expect(runs).toEqual([first.seq]);
       expect(rejected.find((r) => r.seq === second.seq)?.reason).toBe(Reason.Duplicate);
     } finally {
@@ -116,8 +116,8 @@ describe("subscriber read-ahead - verification runs ahead, the handler does not"
     const border = (await import("../../services/demo/scenario.js")).demoScenario.find((m) => m.channel === "border" && m.kind === "bulletin")!;
     const publisher = createPublisher({ js: bus.js, signer: members.signers.fr!, bounds: config.bounds, log: testLog });
     await publisher.publish({ channel: "border", kind: "bulletin", tlp: "GREEN", lang: "fr", data: border.data });
-    await waitFor("a redelivery", async () => (await bus.jsm.consumers.info(StreamName.border, sub.consumerName)).num_redelivered > 0, 10_000);
-    await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.border, sub.consumerName)).num_ack_pending === 0, 15_000);
+    await waitFor("a redelivery", async () => (await bus.jsm.consumers.info(StreamName.border, sub.consumerName)).num_redelivered > 0, 180_000);
+    await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.border, sub.consumerName)).num_ack_pending === 0, 180_000);
     expect(runs).toBe(1);
     expect(writes.length).toBe(1);
   });

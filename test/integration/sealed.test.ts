@@ -117,7 +117,7 @@ describe("sealed - only the named recipients can read (v1.1 §1b.2)", () => {
     expect(body.data.recipients.map((r) => r.header.kid)).toEqual(recipients.map((c) => members.enc[c]!.kid));
 
     // The broker's disk: the control's plaintext reaches the files, the sealed one never does.
-    await waitFor("the control message in the store files", () => storeHolds(open), 20_000);
+    await waitFor("the control message in the store files", () => storeHolds(open), 180_000);
     expect(storeHolds(secret)).toBe(false);
   });
 

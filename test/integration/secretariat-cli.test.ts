@@ -72,13 +72,13 @@ describe("secretariat cli", () => {
     const applied = await alliance(["gov", "apply", "--json", "--key", join(dir, "keys/sec.jwk"), "--code", "jo", "--country", "Jordan", "--native", "الأردن", "--ministry", "Ministry of Interior", "--lang", "ar", "--contact-unit", "International cooperation", "--public-key", join(dir, "jo.pub.json")]);
     expect(applied.code, applied.stderr).toBe(0);
     const application = JSON.parse(applied.stdout) as { id: string };
-    await waitFor("the application in the views", async () => (await readViews(bus.js))?.matters[application.id] !== undefined, 30_000);
+    await waitFor("the application in the views", async () => (await readViews(bus.js))?.matters[application.id] !== undefined, 180_000);
     const vote = await alliance(["gov", "vote", application.id, "approve", "--key", join(dir, "keys/fr.jwk")]);
     expect(vote.code, vote.stderr).toBe(0);
     for (const code of FOUNDERS.filter((c) => c !== "fr")) {
       await publishGov(bus, await loadSigner(join(dir, `keys/${code}.jwk`)), config.bounds, testLog, "vote-cast", { on: "application", matter: application.id, vote: "approve" });
     }
-    await waitFor("the admission", async () => (await readViews(bus.js))?.members.jo?.status === "active", 30_000);
+    await waitFor("the admission", async () => (await readViews(bus.js))?.members.jo?.status === "active", 180_000);
 
     const shown = await alliance(["gov", "show", "members"]);
     expect(shown.code).toBe(0);
@@ -105,7 +105,7 @@ describe("secretariat cli", () => {
     const signers = Object.fromEntries(await Promise.all([...FOUNDERS, "sec"].map(async (c) => [c, await loadSigner(join(dir, `keys/${c}.jwk`))] as const)));
     const deadline = new Date(Date.now() + 3_600_000).toISOString();
     if (!service || service.exitCode !== null || service.signalCode !== null) startService();
-    await waitFor("the secretariat's views", async () => (await readViews(bus.js)) !== undefined, 30_000);
+    await waitFor("the secretariat's views", async () => (await readViews(bus.js)) !== undefined, 180_000);
     const projects: string[] = [];
     for (const title of ["Shared training calendar", "Joint port inspections", "Online propaganda takedowns", "Forged documents library"]) {
       projects.push((await publishGov(bus, signers.sec!, config.bounds, testLog, "project-proposed", { title, area: "crime", description: "A project of the members.", deadline })).id);
@@ -130,7 +130,7 @@ describe("secretariat cli", () => {
       const views = await readViews(bus.js);
       const info = await bus.jsm.streams.info(StreamName.secretariat);
       return views?.lastSeq === info.state.last_seq && Object.values(views.refusals).every((r) => r.answeredBy !== null);
-    }, 60_000);
+    }, 180_000);
     const views = await readViews(bus.js);
     expect(views).toEqual(await rebuildFromStream(bus, { config, founding }));
     for (const project of projects) expect(Object.keys(views!.projects[project]!.registrations).sort()).toEqual([...FOUNDERS].sort());

@@ -63,7 +63,7 @@ async function settled(bus: Bus, service: Secretariat): Promise<void> {
   await waitFor("the secretariat to fold the whole stream", async () => {
     const info = await bus.jsm.streams.info(StreamName.secretariat);
     return service.state().lastSeq === info.state.last_seq && service.state().members.jo?.status === "active";
-  }, 20_000);
+  }, 180_000);
 }
 
 async function expectConsistent(bus: Bus, service: Secretariat, application: string): Promise<void> {

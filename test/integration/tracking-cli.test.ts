@@ -78,7 +78,7 @@ describe("cli - requests, receipts, consent, retract", { timeout: 180_000 }, () 
     const receipts = await as("it", ["receipts", id]);
     expect(receipts.stdout).toContain("es (no receipt)");
     expect(receipts.stdout).toMatch(/retracted .*complied none; waiting for es,ma/);
-    await waitFor("alliance recall erasing it", () => recalled.includes(id), 60_000);
+    await waitFor("alliance recall erasing it", () => recalled.includes(id), 180_000);
     expect(JSON.parse(recalled.trim().split("\n").find((l) => l.includes(id))!)).toMatchObject({ event: id, by: "it", erased: true });
     const exited = new Promise<number | null>((resolve) => recall.on("close", resolve));
     recall.kill("SIGTERM");
