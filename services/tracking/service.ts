@@ -157,7 +157,9 @@ export function createTracking(deps: TrackingDeps): Tracking {
       // its recipients only (§1b.2), so the view written there does not carry it.
       await view.put(`${member}.requests`, v.requests.map((r) => (state.events.get(r.id)?.recipients ? { ...r, subject: SEALED_SUBJECT } : r)));
       await view.put(`${member}.recalls`, v.recalls);
-      await view.put(`${member}.receipts`, v.receipts);
+      // Receipts about a restricted event are sealed to its originator: the host's monitor gets
+      // who has sent none (missing) and who has applied a retract, not what each receipt said.
+      await view.put(`${member}.receipts`, v.receipts.map((r) => ({ ...r, members: r.members.map((m) => ({ member: m.member, history: [] })) })));
       return v;
     },
     stop,

@@ -8,6 +8,7 @@ import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { createTracking, memorySentLog, TRACKING_BUCKET, type Tracking } from "../../services/tracking/index.js";
 import { waitFor } from "../helpers/collect.js";
+import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { makeSealedMembers } from "../helpers/sealed.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
 
@@ -22,6 +23,7 @@ const verify = createVerifier({ bounds: config.bounds, directory: keys.directory
 let server: TestServer;
 let bus: Bus;
 let es: Tracking;
+let ma: Tracking;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -29,8 +31,12 @@ beforeAll(async () => {
   await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: 1, create: true });
   const publisher = createPublisher({ js: bus.js, signer: keys.signers.es!, bounds: config.bounds, log: testLog, sealing: { directory: keys.encryption } });
   es = createTracking({ bus, member: "es", lang: "es", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, publisher, keyring: keys.keyrings.es!, sent: memorySentLog(), config: config.tracking });
+  const maPublisher = createPublisher({ js: bus.js, signer: keys.signers.ma!, bounds: config.bounds, log: testLog, sealing: { directory: keys.encryption } });
+  ma = createTracking({ bus, member: "ma", lang: "fr", verify, log: testLog, subscriber: config.subscriber, bounds: config.bounds, publisher: maPublisher, keyring: keys.keyrings.ma!, sent: memorySentLog(), config: config.tracking });
+  for (const t of [es, ma]) await t.start({ handler: async () => undefined });
 });
 afterAll(async () => {
+  await ma?.stop();
   await es?.stop();
   await bus?.close();
   await server?.stop();
@@ -65,4 +71,17 @@ it("tracking views - the subject of a sealed request reaches neither the broker'
   expect(JSON.stringify(requests)).not.toContain(marker);
   await waitFor("the views on disk", () => grepStore(server.dir, sent.id).length > 0);
   expect(grepStore(server.dir, marker)).toEqual([]);
+});
+
+it("tracking views - what a recipient's sealed receipt says (declined) reaches neither the broker's KV nor its disk", async () => {
+  const sent = await es.client!.publish({ channel: "crime", kind: "bulletin", tlp: "AMBER", lang: "es", recipients: ["ma"], data: sampleCrimeBulletin() });
+  await waitFor("Morocco's received receipt", () => es.views(Date.now()).receipts.some((r) => r.event === sent.id && r.members.some((m) => m.status === "received")));
+  await ma.client!.receipt(sent.id, "declined", "not our case");
+  await waitFor("Morocco's declined receipt", () => es.views(Date.now()).receipts.some((r) => r.event === sent.id && r.members.some((m) => m.status === "declined")));
+  await es.publishViews(Date.now());
+  const view = await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: 1 });
+  const receipts = await view.get<{ event: string; missing: string[] }[]>("es.receipts");
+  // What the monitor needs: the event and who has sent no receipt at all. Not what they said.
+  expect(receipts?.find((r) => r.event === sent.id)?.missing).toEqual([]);
+  expect(JSON.stringify(receipts)).not.toContain("declined");
 });
