@@ -63,3 +63,19 @@ it("derived - a plaintext event derived from a RED original, listing only consen
   expect(desks.fr.seen.some((e) => e.id === envelope.id)).toBe(false);
   expect(desks.fr.rejected.find((r) => r.seq === ack.seq)?.reason).toBe(Reason.Policy);
 });
+
+it("derived - consent does not launder: a derived event that drops the original's restriction is refused, so its recipients cannot pass it on freely", async () => {
+  const original = await desks.it.tracking.client!.publish({ channel: "crime", kind: "bulletin", tlp: "RED", lang: "it", recipients: ["es"], data: sampleCrimeBulletin() });
+  await waitFor("Spain reads it", () => desks.es.seen.some((e) => e.id === original.id));
+  await desks.it.tracking.client!.consent(original.id, "es", ["fr"]);
+  await waitFor("Spain and France hold Italy's consent", () => [desks.es, desks.fr].every((d) => (d.tracking.state.consents.get(original.id) ?? []).length > 0));
+
+  // Spain passes it to France, sealed and to the consented member only, but relabelled AMBER:
+  // France could then pass Spain's event on to everyone, no consent needed (AMBER is not controlled).
+  const relabelled = { channel: "crime" as const, kind: "bulletin", tlp: "AMBER" as const, lang: "es" as const, recipients: ["fr"], derivedfrom: `it:${original.id}`, data: sampleCrimeBulletin() };
+  await expect(desks.es.tracking.client!.publish(relabelled)).rejects.toMatchObject({ code: "ERR_CONSENT_MISSING" });
+  const publisher = createPublisher({ js: bus.js, signer: keys.signers.es!, bounds: config.bounds, log: testLog, sealing: { directory: keys.encryption } });
+  const bypass = await publisher.publish(relabelled);
+  await waitFor("France decides", () => desks.fr.seen.some((e) => e.id === bypass.id) || desks.fr.rejected.some((r) => r.seq === bypass.seq));
+  expect(desks.fr.rejected.find((r) => r.seq === bypass.seq)?.reason).toBe(Reason.Policy);
+});
