@@ -2,7 +2,7 @@ import type { AllianceConfig } from "../../schemas/config.js";
 import { SECRETARIAT_KINDS } from "../../schemas/governance/common.js";
 import { Channel, GOVERNANCE_CHANNEL, PriorityKind, SECRETARIAT_CODE } from "../../schemas/protocol.js";
 import { processedBucket } from "../bus/consume/idempotency.js";
-import { TRACKING_BUCKET } from "../tracking/bucket.js";
+import { TRACKING_BUCKET, trackingViewSubjects } from "../tracking/bucket.js";
 import { quarantineWriterSubjects, StreamName, streamForChannel, SUBJECT_ROOT } from "../bus/wire/subjects.js";
 import { IdentityKind, inboxPrefix, listIdentities, readerNames, type Identity } from "./identities.js";
 import { ADMIN_ONLY_API, JsApi, JsEvents, Kv } from "./jsapi.js";
@@ -88,8 +88,9 @@ function participantPermissions(name: string, config: Config): UserPermissions {
     // suppress by de-duplication, under another's prefix.
     quarantineWriterSubjects(name),
     JsApi.info,
-    // v1.1 tracking views (services/tracking): each participant writes its own keys only.
-    Kv.keys(TRACKING_BUCKET, name),
+    // v1.1 tracking views (services/tracking): each participant writes its own three keys only
+    // (with `<code>.>` it could fill the account's storage with keys of its choosing).
+    ...trackingViewSubjects(name),
   ]);
   const streams = readableStreams(name, config);
   // Stream info answers per-subject counts (who published how much) to a subject filter in the

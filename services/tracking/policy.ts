@@ -52,6 +52,11 @@ function derivedViolation(state: TrackingState, event: AllianceEvent): string | 
     const extra = event.recipients.filter((r) => !widest.to.includes(r));
     return `derived from ${event.derivedfrom}: ${origin}'s consent names fewer recipients (${widest.to.join(",")}) than the derived event (${extra.join(",")} not consented)`;
   }
+  // Consent is to these recipients only: a derived event that is not itself controlled (RED,
+  // AMBER+STRICT or H2) could be passed on by them to anyone, without the originator's consent.
+  if (!needsConsent({ tlp: event.tlp, handling: event.handling } as KnownEvent)) {
+    return `derived from ${event.derivedfrom} (${why}) but labelled ${event.tlp}${event.handling ? `/${event.handling}` : ""}: it must stay RED, AMBER+STRICT or H2, so that its recipients need ${origin}'s consent to pass it on`;
+  }
   return undefined;
 }
 

@@ -64,8 +64,10 @@ export async function createRecall(deps: RecallDeps): Promise<Recall> {
     const original = state.events.get(retract.data.of);
     // Not seen, or already gone (its retract is all a fold finds): nothing left to erase here.
     if (!original || original.tombstone || original.stream === undefined || original.seq === undefined) return;
+    // Its bytes, read before the erase: only copies of these very bytes are erased by id (erase.ts).
+    const body = (await bus.jsm.streams.getMessage(original.stream, { seq: original.seq }).catch(() => null))?.data;
     const erased = await eraseMessage(bus.jsm, original.stream, original.seq);
-    const copies = await findQuarantineCopies(bus.js, bus.jsm, { id: original.id, stream: original.stream, seq: original.seq });
+    const copies = await findQuarantineCopies(bus.js, bus.jsm, { id: original.id, stream: original.stream, seq: original.seq, body: body ?? new Uint8Array() });
     for (const seq of copies) await eraseMessage(bus.jsm, StreamName.quarantine, seq);
     const outcome = { event: original.id, by: retract.source, stream: original.stream, seq: original.seq, erased, quarantineCopies: copies.length };
     outcomes.push(outcome);

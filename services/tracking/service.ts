@@ -21,6 +21,9 @@ import { recallsView, receiptsView, requestsView, type RecallView, type Receipts
 import { withTracking, type RetractHook } from "./wrap.js";
 
 
+/** What the views written to the broker say instead of a sealed request's subject. */
+export const SEALED_SUBJECT = "(sealed)";
+
 export interface TrackingDeps {
   readonly bus: Pick<Bus, "js" | "jsm">;
   readonly member: string;
@@ -150,9 +153,13 @@ export function createTracking(deps: TrackingDeps): Tracking {
     async publishViews(now) {
       const v = views(now);
       view ??= await openJsonView(bus.js, bus.jsm, TRACKING_BUCKET, { replicas: deps.bounds.replicas });
-      await view.put(`${member}.requests`, v.requests);
+      // The bucket is on the broker, read by the host's monitor: a sealed request's subject is for
+      // its recipients only (§1b.2), so the view written there does not carry it.
+      await view.put(`${member}.requests`, v.requests.map((r) => (state.events.get(r.id)?.recipients ? { ...r, subject: SEALED_SUBJECT } : r)));
       await view.put(`${member}.recalls`, v.recalls);
-      await view.put(`${member}.receipts`, v.receipts);
+      // Receipts about a restricted event are sealed to its originator: the host's monitor gets
+      // who has sent none (missing) and who has applied a retract, not what each receipt said.
+      await view.put(`${member}.receipts`, v.receipts.map((r) => ({ ...r, members: r.members.map((m) => ({ member: m.member, history: [] })) })));
       return v;
     },
     stop,

@@ -17,12 +17,17 @@ export async function eraseMessage(jsm: JetStreamManager, stream: string, seq: n
   }
 }
 
-/** Quarantine copies of the message with `Nats-Msg-Id` `id`, or of stream position `stream`/`seq`. */
-export async function findQuarantineCopies(js: JetStreamClient, jsm: JetStreamManager, original: { id: string; stream?: string | undefined; seq?: number | undefined }): Promise<number[]> {
+/**
+ * Quarantine copies of the message at stream position `stream`/`seq`, or with `Nats-Msg-Id` `id`.
+ * A `Nats-Msg-Id` is whatever its publisher wrote: given the original's `body`, a copy matched by
+ * id alone must carry those very bytes (a replay), so that a member cannot have the recall of its
+ * own event erase the evidence of a different hostile message it sent under that event's id.
+ */
+export async function findQuarantineCopies(js: JetStreamClient, jsm: JetStreamManager, original: { id: string; stream?: string | undefined; seq?: number | undefined; body?: Uint8Array | undefined }): Promise<number[]> {
   const seqs: number[] = [];
   for await (const msg of readStream(js, jsm, StreamName.quarantine)) {
     const h = (name: string) => msg.headers?.get(name) || undefined;
-    const sameId = h(Header.OriginalMsgId) === original.id;
+    const sameId = h(Header.OriginalMsgId) === original.id && (original.body === undefined || Buffer.from(original.body).equals(Buffer.from(msg.data)));
     const samePosition = original.stream !== undefined && h(Header.OriginalStream) === original.stream && h(Header.OriginalSeq) === String(original.seq);
     if (sameId || samePosition) seqs.push(msg.info.streamSequence);
   }

@@ -23,6 +23,8 @@ export type DerivedFromRule = PolicyRule;
 export function policyProblem(event: AllianceEvent, extra: readonly PolicyRule[] = []): string | undefined {
   const sealed = event.datacontenttype === DataContentType.Sealed;
   if (SEALED_ONLY_TLP.includes(event.tlp) && !sealed) return `TLP ${event.tlp} must be sealed to its recipients`;
+  // §1b.2: an event with recipients is sealed; plaintext listing recipients is readable by all.
+  if (event.recipients && !sealed) return "an event with recipients must be sealed to them";
   if (event.handling === "H3" && !event.handlingnote) return "handling H3 states its conditions in handlingnote";
   if (event.handlingnote && event.handling !== "H3") return "handlingnote goes with handling H3 only";
   for (const rule of extra) {
