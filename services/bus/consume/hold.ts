@@ -58,17 +58,19 @@ export class MessageHold {
    * Runs `write` until it succeeds. The first attempt costs nothing extra; after a failure the
    * message is held: `working()` keeps its ack deadline alive, the write is retried with backoff,
    * and a critical alert is raised (an error log with code ERR_MESSAGE_HELD, `health()`, `onHeld`).
-   * Rejects only when the subscription stops (code ERR_SUBSCRIBER_STOPPING).
+   * Rejects only when the subscription stops (code ERR_SUBSCRIBER_STOPPING), or with a failure
+   * `notHeld` says holding cannot cure (the caller deals with it).
    */
-  async until<T>(msg: JsMsg, what: HeldFor, write: () => Promise<T>): Promise<T> {
+  async until<T>(msg: JsMsg, what: HeldFor, write: () => Promise<T>, notHeld: (err: unknown) => boolean = () => false): Promise<T> {
     try {
       return await write();
     } catch (err) {
-      return this.#hold(msg, what, write, err);
+      if (notHeld(err)) throw err;
+      return this.#hold(msg, what, write, err, notHeld);
     }
   }
 
-  async #hold<T>(msg: JsMsg, what: HeldFor, write: () => Promise<T>, first: unknown): Promise<T> {
+  async #hold<T>(msg: JsMsg, what: HeldFor, write: () => Promise<T>, first: unknown, notHeld: (err: unknown) => boolean): Promise<T> {
     const { log, ackWaitMs, signal } = this.deps;
     const seq = msg.info.streamSequence;
     const key = this.#next++;
@@ -95,6 +97,7 @@ export class MessageHold {
           log.warn({ held: what, seq, attempts: attempt + 1 }, "stored after holding the message");
           return result;
         } catch (next) {
+          if (notHeld(next)) throw next;
           err = next;
         }
       }

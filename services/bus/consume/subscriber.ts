@@ -7,6 +7,7 @@ import { openConsumerSession } from "./consumer-session.js";
 import { HandledWindow } from "./handled-window.js";
 import { streamPosition, type ProcessedRecord } from "./idempotency.js";
 import { ErrorCode, isAllianceError } from "../core/errors.js";
+import { isQuotaRefusal } from "../core/retry.js";
 import type { Logger } from "../core/logger.js";
 import { HeldFor, MessageHold, type HoldHealth } from "./hold.js";
 import { heldInOrder, KeepAlive } from "./keep-alive.js";
@@ -225,8 +226,7 @@ async function checkMessage(msg: JsMsg, deps: ProcessDeps): Promise<Checked> {
 async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp }: Checked, deps: ProcessDeps): Promise<void> {
   const { stream, streamSequence: seq, deliveryCount } = msg.info;
   const reject = async (reason: Reason, detail: string) => {
-    // Held until stored: on the last delivery a nak would end the message with no copy at all.
-    await deps.hold.until(msg, HeldFor.QuarantineCopy, () => deps.quarantine.store(msg, reason, detail, deps.consumerName));
+    if (!(await storeCopy(msg, reason, detail, deps))) return;
     // No reason text on the term: nats-server 2.9 ignores "+TERM <reason>" and redelivers.
     msg.term();
     deps.log.warn({ seq, subject: msg.subject, reason, detail }, "message quarantined");
@@ -291,6 +291,31 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
   deps.handled.handled(event.id, position, recorded);
   settle(recorded, msg, deps, mlog);
   await recorded.catch(() => undefined);
+}
+
+/**
+ * A copy the quarantine's quota refuses comes back this much later. It is not held: a held
+ * message keeps its place, and the messages read behind it would wait with it, so one member
+ * spending this writer's quarantine budget with junk would stall every origin (red team, h10).
+ */
+export const QUARANTINE_FULL_RETRY_MS = 60_000;
+
+/**
+ * Stores the quarantine copy of a rejected message, holding the message while a failure may pass
+ * (the consumer has no delivery limit, and a nak on the last delivery once lost messages). False
+ * when the quarantine's quota refused it: the message is left in its stream (nakked, redelivered
+ * later) with a critical alert.
+ */
+async function storeCopy(msg: JsMsg, reason: Reason, detail: string, deps: ProcessDeps): Promise<boolean> {
+  try {
+    await deps.hold.until(msg, HeldFor.QuarantineCopy, () => deps.quarantine.store(msg, reason, detail, deps.consumerName), isQuotaRefusal);
+    return true;
+  } catch (err) {
+    if (!isQuotaRefusal(err)) throw err;
+    deps.log.error({ err, code: ErrorCode.QuarantineFull, alert: "critical", seq: msg.info.streamSequence, subject: msg.subject, reason }, "the quarantine refuses this writer's copies (quota spent): the message stays in its stream and comes back later");
+    msg.nak(QUARANTINE_FULL_RETRY_MS);
+    return false;
+  }
 }
 
 /** Stores the processed record, holding the message until it is stored (or the subscriber stops). */

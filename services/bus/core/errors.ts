@@ -72,6 +72,8 @@ export const ErrorCode = {
   AllRejected: "ERR_ALL_REJECTED",
   /** A handler found the message breaks a rule it alone can judge; the subscriber quarantines it (consume/rejection.ts). */
   HandlerRejected: "ERR_HANDLER_REJECTED",
+  /** The quarantine refused a subscriber's copy (its writer's quota is spent): the message stays in its stream and comes back later. */
+  QuarantineFull: "ERR_QUARANTINE_FULL",
   /** v1.1 §1b.3: passing on a RED, AMBER+STRICT or H2 original without the originator's consent naming every new recipient. */
   ConsentMissing: "ERR_CONSENT_MISSING",
 } as const;

@@ -14,7 +14,7 @@ import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
 
 /**
- * Red team (h10), finding: one member stalls another member's subscriber for every origin.
+ * Red team (h10), finding: one member stalled another member's subscriber for every origin.
  * Quarantine copies are capped per writer and reason (`alliance.quarantine.<writer>.<reason>`,
  * `quotas.quarantinePerSubjectMaxMsgs`, default 10,000, discard new per subject). France sends
  * junk until Spain's `bad-signature` subject is full; every later rejected message is then held
