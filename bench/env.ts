@@ -10,6 +10,7 @@ import { StaticKeyDirectory } from "../services/bus/keys/directory.js";
 import { PROCESSED_BUCKET } from "../services/bus/consume/idempotency.js";
 import { generateMemberKey, signerFromJwk, toPublicJwk, type Signer } from "../services/bus/keys/keys.js";
 import type { Logger } from "../services/bus/core/logger.js";
+import { Quotas } from "../schemas/quotas.js";
 import { provisionStreams } from "../services/bus/admin/streams.js";
 import { StreamName } from "../services/bus/wire/subjects.js";
 import { startNatsServer, type RunningNatsServer } from "../services/natsd/server.js";
@@ -29,11 +30,15 @@ export interface BenchEnv extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+const BENCH_QUOTAS = Quotas.parse({ channelPerSubjectMaxMsgs: 10_000_000, governancePerSubjectMaxMsgs: 10_000_000 });
+
 export async function openBenchEnv(config: Readonly<AllianceConfig>, log: Logger, origins: readonly OriginCode[]): Promise<BenchEnv> {
   const dir = mkdtempSync(join(tmpdir(), "alliance-bench-"));
   const server = await startNatsServer({ dir });
   const bus = await openBus({ servers: server.url, name: "alliance-bench", config, log });
-  await provisionStreams(bus.jsm, config.bounds, log);
+  // The bench publishes far more from one origin than any member's quota allows (100k governance
+  // events, rounds of 20k bulletins): its own server gets quotas sized for the measurement.
+  await provisionStreams(bus.jsm, config.bounds, log, BENCH_QUOTAS);
 
   const signers: Record<string, Signer> = {};
   const publicKeys = [];
