@@ -2,7 +2,7 @@ import { openBus, type Bus } from "./bus.js";
 import { loadConfig } from "./config.js";
 import { clientConnectOptions, identityOfCredsFile } from "./connect-options.js";
 import { CONNECT_TIMEOUT_MS } from "./connect.js";
-import { explainFailure, isStreamNotFound, noStream, permissionViolationOf } from "./failures.js";
+import { checkStreamExists } from "./failures.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { AllianceConfig } from "../../../schemas/config.js";
 import type { Profile } from "./profiles.js";
@@ -66,23 +66,12 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectedBu
   });
   const bus = await openBus({ servers: settings.server, name: options.name ?? "alliance-sdk", config, log, connectOptions, timeoutMs: options.timeoutMs ?? CONNECT_TIMEOUT_MS });
   try {
-    for (const stream of options.streams ?? []) await checkStream(bus, stream);
+    for (const stream of options.streams ?? []) await checkStreamExists(bus, stream);
   } catch (err) {
     await bus.close();
     throw err;
   }
   return Object.assign(bus, { settings });
-}
-
-/** The stream exists, or it is not this identity's to ask (members may not read stream info). */
-async function checkStream(bus: Bus, stream: string): Promise<void> {
-  try {
-    await bus.jsm.streams.info(stream);
-  } catch (err) {
-    if (isStreamNotFound(err)) throw noStream(stream, err);
-    if (permissionViolationOf(err)) return;
-    throw explainFailure(err, stream);
-  }
 }
 
 export { identityOfCredsFile };

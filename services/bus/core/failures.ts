@@ -1,4 +1,4 @@
-import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from "@nats-io/jetstream";
 import { errors } from "@nats-io/transport-node";
 import { AllianceError, ErrorCode } from "./errors.js";
 
@@ -48,4 +48,19 @@ export function explainFailure(err: unknown, stream?: string): unknown {
     return new AllianceError(ErrorCode.PermissionDenied, `the broker refused ${violation.operation === "publish" ? "publishing to" : "subscribing to"} ${violation.subject}: this identity is not permitted (docs/security.md; a subscriber reads through a consumer declared for it in config access.consumers)`, { cause: err });
   }
   return err;
+}
+
+/**
+ * Fails with ERR_NO_STREAM ("run `alliance streams`") when `stream` does not exist. An identity
+ * that may not read stream info (a member, docs/security.md) goes on: its publish then times out
+ * with ERR_PUBLISH_TIMEOUT, whose message names a missing stream as a likely cause.
+ */
+export async function checkStreamExists(bus: { readonly jsm: JetStreamManager }, stream: string): Promise<void> {
+  try {
+    await bus.jsm.streams.info(stream);
+  } catch (err) {
+    if (isStreamNotFound(err)) throw noStream(stream, err);
+    if (permissionViolationOf(err)) return;
+    throw explainFailure(err, stream);
+  }
 }

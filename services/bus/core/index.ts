@@ -16,7 +16,7 @@ export type { ConnectOptions, ConnectedBus } from "./client.js";
 export { clientConnectOptions, inboxPrefixOf, identityOfCredsFile } from "./connect-options.js";
 export type { ClientSecurity } from "./connect-options.js";
 export { CONNECT_TIMEOUT_MS } from "./connect.js";
-export { explainFailure, isStreamNotFound, isNoResponders, noStream, permissionViolationOf, NO_STREAM_HINT } from "./failures.js";
+export { checkStreamExists, explainFailure, isStreamNotFound, isNoResponders, noStream, permissionViolationOf, NO_STREAM_HINT } from "./failures.js";
 export { probeNatsServer } from "./probe.js";
 export { Profile, ProfileName, allianceHome, saveProfile, loadProfile, listProfiles, removeProfile, selectProfile, selectedProfile } from "./profiles.js";
 export { resolveSettings, DEFAULT_NATS_URL } from "./settings.js";

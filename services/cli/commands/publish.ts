@@ -49,7 +49,7 @@ export function registerPublish(program: Command, ctx: CliContext): void {
       if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE, set ALLIANCE_KEY, or use a context with one");
       const data = readJsonInput(opts.data);
       const [{ loadSigner }, { createPublisher }, { checkStreamExists }, { sealingDirectories }] = await Promise.all([
-        import("../../bus/keys/keys.js"), import("../../bus/publish/publisher.js"), import("../streams-check.js"), import("../directories.js"),
+        import("../../bus/keys/keys.js"), import("../../bus/publish/publisher.js"), import("../../bus/core/failures.js"), import("../directories.js"),
       ]);
       const signer = await loadSigner(keyPath);
       const lang = opts.lang !== undefined ? parseOption(Lang, opts.lang, "--lang") : (config.members.find((m) => m.code === signer.origin)?.lang ?? "en");
