@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { HandledWindow } from "../../services/bus/consume/handled-window.js";
-import { readAhead, type Prepared } from "../../services/bus/consume/read-ahead.js";
+import { readAhead, type Prepared } from "../../services/bus/consume/scheduler.js";
 
 async function* items(count: number, log?: string[]): AsyncGenerator<number> {
   for (let i = 0; i < count; i++) {

@@ -1,6 +1,6 @@
 export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET, processedBucket, ownerOfConsumer } from "./idempotency.js";
 export type { ProcessedRecord } from "./idempotency.js";
-export { quarantineMessage, createQuarantineWriter, quarantineCopyId, encodeOriginalHeaders, decodeOriginalHeaders } from "./quarantine.js";
+export { createQuarantineWriter, quarantineCopyId, encodeOriginalHeaders, decodeOriginalHeaders } from "./quarantine.js";
 export type { QuarantineWriter, QuarantineWriterOptions } from "./quarantine.js";
 export { MessageHold, HeldFor, HOLD_BACKOFF_MS } from "./hold.js";
 export type { HoldHealth } from "./hold.js";

@@ -26,7 +26,12 @@ const WRITER_CODE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export interface QuarantineWriter {
   /** The identity the copies are written as; the broker lets it publish under this code only. */
   readonly writer: string;
-  /** Stores the copy of `msg`; resolves once JetStream holds it (a retry is de-duplicated, not stored twice). */
+  /**
+   * Stores the copy of `msg`: the body byte for byte, every original header encoded into
+   * `Alliance-Original-Headers` (none copied as a header, so no `Nats-*` control header of a
+   * hostile publisher can make JetStream refuse the copy), the reason and its origin. Resolves
+   * once JetStream holds it (a retry is de-duplicated, not stored twice).
+   */
   store(msg: JsMsg, reason: Reason, detail: string, consumer: string): Promise<void>;
 }
 
@@ -60,15 +65,6 @@ export function createQuarantineWriter(js: JetStreamClient, options: QuarantineW
       });
     },
   };
-}
-
-/**
- * Copies a rejected message to quarantine: the body byte for byte, every original header encoded
- * into `Alliance-Original-Headers` (none copied as a header, so no `Nats-*` control header of a
- * hostile publisher can make JetStream refuse the copy), and the reason and its origin.
- */
-export function quarantineMessage(writer: QuarantineWriter, msg: JsMsg, reason: Reason, detail: string, consumer: string): Promise<void> {
-  return writer.store(msg, reason, detail, consumer);
 }
 
 /**
