@@ -6,6 +6,8 @@ export type { QuarantineEntry, QuarantineSelector } from "./quarantine-report.js
 export type { ReadStreamOptions } from "./read-stream.js";
 export { provisionStreams, desiredStreams, streamMaxMsgSize, STREAM_MAX_MSG_BYTES } from "./streams.js";
 export { removeSubjectMessages } from "./remove.js";
+export { migrateProcessedRecords } from "./migrate-processed.js";
+export type { ProcessedMigration, OwnerMigration } from "./migrate-processed.js";
 export type { Removed } from "./remove.js";
 export type { ProvisionOutcome } from "./streams.js";
 export { createKvView, openKvView, isRevisionConflict } from "./kv-views.js";

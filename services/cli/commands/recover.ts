@@ -13,7 +13,8 @@ const Token = z.string().regex(/^[a-z0-9_-]+$/, "one subject token");
 /**
  * After a flood (docs/operations.md, "After a flood"): remove one origin's messages from a stream
  * by sequence, and make the server recount the account's usage after a filtered purge, both
- * without restarting the server.
+ * without restarting the server. After the upgrade to per-owner processed-record buckets
+ * ("Migrating the processed records"): copy the shared bucket's records into them.
  */
 export function registerRecover(program: Command, ctx: CliContext): void {
   const recover = program.command("recover").description("after a flood: give the space back without restarting the server (run as the administrator)");
@@ -33,6 +34,24 @@ export function registerRecover(program: Command, ctx: CliContext): void {
         const { removeSubjectMessages } = await import("../../bus/admin/remove.js");
         const removed = await removeSubjectMessages(bus.js, bus.jsm, stream, subject, ctx.log);
         process.stdout.write(`${removed.stream}\t${removed.subject}\tremoved=${removed.messages}\tbytes=${removed.bytes}\n`);
+      });
+    });
+  recover
+    .command("migrate-processed")
+    .description("copy the old shared ALLIANCE_PROCESSED bucket's records into each owner's ALLIANCE_PROCESSED_<owner> (never over a record there); idempotent")
+    .option("--delete-old", "then remove the shared bucket, once every record is in its owner's bucket")
+    .action(async (o: { deleteOld?: boolean }) => {
+      await ctx.withBus("alliance-recover", async (bus) => {
+        const { migrateProcessedRecords } = await import("../../bus/admin/migrate-processed.js");
+        const outcome = await migrateProcessedRecords(bus, ctx.config().bounds, { deleteSource: o.deleteOld === true, log: ctx.log });
+        if (!outcome.sourceFound) {
+          process.stdout.write("no shared ALLIANCE_PROCESSED bucket: nothing to migrate\n");
+          return;
+        }
+        for (const m of outcome.owners) process.stdout.write(`${m.bucket}\tcopied=${m.copied}\tkept=${m.kept}\n`);
+        for (const key of outcome.unmigratable) process.stdout.write(`unmigratable\t${key}\n`);
+        const total = outcome.owners.reduce((n, m) => n + m.copied, 0);
+        process.stdout.write(`migrated\tcopied=${total}\tunmigratable=${outcome.unmigratable.length}\t${outcome.sourceDeleted ? "shared bucket removed" : "shared bucket kept"}\n`);
       });
     });
   recover
