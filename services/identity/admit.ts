@@ -4,7 +4,7 @@ import { bundleFileName, type MemberBundle } from "../../schemas/bundle.js";
 import type { AllianceConfig, MemberConfig } from "../../schemas/config.js";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import type { Logger } from "../bus/core/logger.js";
-import { writeServerAuth, type AuthConfig } from "./auth-files.js";
+import { installBundleKeys, writeServerAuth, type AuthConfig } from "./auth-files.js";
 import { memberConfigOf, readBundle } from "./bundles.js";
 import { reloadServer, type ReloadTarget } from "./reload.js";
 
@@ -41,24 +41,34 @@ export interface AdmittedMemberView {
   readonly lang?: MemberConfig["lang"];
 }
 
+export interface AdmissionHookOptions extends Omit<AdmitMemberOptions, "member" | "bundle"> {
+  /** The applicants' bundles (`<code>.bundle.json`), received with their applications. */
+  readonly bundlesDir?: string;
+  /**
+   * The codes of every member the governance record has admitted so far (the secretariat's members
+   * view). With `bundlesDir`, each admission writes the accounts for the config's members and all
+   * of these, not only the one just admitted: otherwise a second admission in the same run (the
+   * config does not list the first) would drop the first member's broker identity at the reload.
+   */
+  readonly admitted?: () => Promise<Iterable<string>>;
+}
+
 /**
  * The secretariat's `onMemberAdmitted` hook (services/secretariat/service.ts): each admission
  * decided on the governance channel gives the new member its broker credentials at once.
  *
  * @example
- * createSecretariat({ …, onMemberAdmitted: memberAdmissionHook({ config, credsDir, server: { pid, httpPort } }) })
+ * createSecretariat({ …, onMemberAdmitted: memberAdmissionHook({ config, credsDir, bundlesDir, server: { pid, httpPort }, admitted }) })
  */
-export function memberAdmissionHook(options: Omit<AdmitMemberOptions, "member" | "bundle"> & { readonly bundlesDir?: string }): (member: AdmittedMemberView) => Promise<void> {
+export function memberAdmissionHook(options: AdmissionHookOptions): (member: AdmittedMemberView) => Promise<void> {
   return async (view) => {
     if (options.bundlesDir) {
       // The applicant's bundle, received with its application: the host never makes its seed.
-      const file = join(options.bundlesDir, bundleFileName(view.code));
-      if (!existsSync(file)) {
-        options.log?.error({ member: view.code, file }, "admitted member has no bundle on the host: no broker credentials until it is added");
-        return;
-      }
-      const bundle = readBundle(file);
-      await admitMemberCredentials({ ...options, member: memberConfigOf(bundle), bundle });
+      const bundle = bundleOf(options.bundlesDir, view.code, options.log);
+      if (!bundle) return;
+      const earlier = await admittedBundles({ ...options, bundlesDir: options.bundlesDir }, view.code);
+      installBundleKeys(options.credsDir, earlier);
+      await admitMemberCredentials({ ...options, config: { ...options.config, members: [...options.config.members, ...earlier.map(memberConfigOf)] }, member: memberConfigOf(bundle), bundle });
       return;
     }
     const member: MemberConfig = {
@@ -69,6 +79,37 @@ export function memberAdmissionHook(options: Omit<AdmitMemberOptions, "member" |
     };
     await admitMemberCredentials({ ...options, member });
   };
+}
+
+/**
+ * At the hook's start: the record's admitted members that the config does not list get their
+ * broker identities (the hook is called at most once per admission, so one decided while the
+ * secretariat was stopping may have none yet). Writes and reloads only when there are any.
+ */
+export async function reconcileAdmittedMembers(options: AdmissionHookOptions & { readonly bundlesDir: string }): Promise<readonly string[]> {
+  const bundles = await admittedBundles(options);
+  if (bundles.length === 0) return [];
+  const auth = writeServerAuth({ ...options.config, members: [...options.config.members, ...bundles.map(memberConfigOf)] }, options.credsDir, { bundles });
+  if (options.server) await reloadServer(options.server);
+  options.log?.info({ members: bundles.map((b) => b.code), accountsFile: auth.accountsFile, reloaded: Boolean(options.server) }, "admitted members' credentials reconciled");
+  return bundles.map((b) => b.code);
+}
+
+/** The bundles of the record's admitted members the config does not list (but `except`), each read from `bundlesDir`. */
+async function admittedBundles(options: AdmissionHookOptions & { readonly bundlesDir: string }, except?: string): Promise<MemberBundle[]> {
+  if (!options.admitted) return [];
+  const listed = new Set(options.config.members.map((m) => m.code));
+  const codes = [...new Set(await options.admitted())].filter((c) => !listed.has(c) && c !== except).sort();
+  return codes.flatMap((code) => bundleOf(options.bundlesDir, code, options.log) ?? []);
+}
+
+function bundleOf(dir: string, code: string, log: Logger | undefined): MemberBundle | undefined {
+  const file = join(dir, bundleFileName(code));
+  if (!existsSync(file)) {
+    log?.error({ member: code, file }, "admitted member has no bundle on the host: no broker credentials until it is added");
+    return undefined;
+  }
+  return readBundle(file);
 }
 
 /**

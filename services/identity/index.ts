@@ -1,5 +1,5 @@
-export { admitMemberCredentials, memberAdmissionHook } from "./admit.js";
-export type { AdmitMemberOptions, AdmittedMember, AdmittedMemberView } from "./admit.js";
+export { admitMemberCredentials, memberAdmissionHook, reconcileAdmittedMembers } from "./admit.js";
+export type { AdmitMemberOptions, AdmittedMember, AdmittedMemberView, AdmissionHookOptions } from "./admit.js";
 export { writeServerAuth, installBundleKeys, ACCOUNTS_FILE } from "./auth-files.js";
 export type { ServerAuth, ServerAuthOptions, AuthConfig } from "./auth-files.js";
 export {

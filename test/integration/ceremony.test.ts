@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -18,6 +18,9 @@ import { publicKeyOfSeed } from "../../services/identity/nkeys.js";
 import { renderClientTls, renderInclude } from "../../services/identity/server-config.js";
 import { configFileOf, startNatsServer, type RunningNatsServer } from "../../services/natsd/server.js";
 import { ALLIANCE_BIN } from "../helpers/cli.js";
+import { waitFor } from "../helpers/collect.js";
+import { publishGov } from "../helpers/secretariat.js";
+import { readViews } from "../../services/secretariat/views.js";
 import { applicantBulletin } from "../../services/demo/governance-texts.js";
 import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { testLog } from "../helpers/nats.js";
@@ -123,8 +126,57 @@ describe("member-side key ceremony (issue 11)", () => {
     expect(receipt.stream).toBe("ALLIANCE_BORDER");
   });
 
+  it("admission by the secretariat (gov run --bundles --creds): each member the votes admit connects with its own seed, and a second admission keeps the first", async () => {
+    const nats = { NATS_URL: server.url, NATS_CA: join(hostDir, "certs/ca.pem") };
+    // The runbook's `secretariat` step: `alliance gov run --bundles … --creds … --reload …` (exec'd, so the signal reaches it).
+    const secretariat = spawn("sh", [join(RUNBOOKS, "host-admission.sh")], {
+      env: { ...env, ...nats, NATS_CREDS: join(hostDir, "creds/sec.nk"), STEP: "secretariat", HOST_DIR: hostDir, BUNDLES: inbox, NATS_PID: String(server.process.pid), NATS_HTTP_PORT: String(server.httpPort) },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    secretariat.stderr.on("data", (d) => (stderr += d));
+    try {
+      const voters = await Promise.all(config.members.map(async (m) => ({ bus: await connectAs(m.code, join(memberDir(m.code), `${m.code}.nk`)), signer: await loadSigner(join(memberDir(m.code), `${m.code}.jwk`)) })));
+      const admin = await connectAs("admin", join(hostDir, "creds/admin.nk"));
+      const admit = async (code: string, country: string) => {
+        await script("member-init.sh", { CODE: code, MINISTRY_DIR: memberDir(code), COUNTRY: country, MINISTRY: "Ministry of Interior", LANG_CODE: "ar" });
+        copyFileSync(join(memberDir(code), bundleFileName(code)), join(inbox, bundleFileName(code)));
+        const applied = await script("host-admission.sh", { ...nats, NATS_CREDS: join(hostDir, "creds/sec.nk"), BUNDLE: join(inbox, bundleFileName(code)), HOST_DIR: hostDir, STEP: "apply" });
+        const matter = /membership-applied id=([0-9a-f-]{36})/.exec(applied.stdout)![1]!;
+        // Votes are not refused for arriving before the secretariat has folded the application: wait for it.
+        await waitFor(`${code}'s application in the views`, async () => (await readViews(admin.js))?.matters[matter] !== undefined, 60_000);
+        for (const { bus, signer } of voters) await publishGov(bus, signer, config.bounds, testLog, "vote-cast", { on: "application", matter, vote: "approve" });
+        // No `creds admit`: the secretariat's hook installs the bundle's nkey and reloads the server.
+        let bus: Bus | undefined;
+        await waitFor(`${code} connecting with its own seed`, async () => (bus = await connectAs(code, join(memberDir(code), `${code}.nk`)).catch(() => undefined)) !== undefined, 60_000);
+        // Admissions need the unanimity of the active members: the new one votes on the next.
+        voters.push({ bus: bus!, signer: await loadSigner(join(memberDir(code), `${code}.jwk`)) });
+      };
+      await admit("kw", "Kuwait");
+      await admit("om", "Oman");
+      // kw's identity survived om's admission (the config lists neither): a fresh connection works.
+      const kw = await connectAs("kw", join(memberDir("kw"), "kw.nk"));
+      const receipt = await createPublisher({ js: kw.js, signer: await loadSigner(join(memberDir("kw"), "kw.jwk")), bounds: config.bounds, log: testLog }).publish({ channel: "border", kind: "bulletin", tlp: "GREEN", lang: "ar", data: applicantBulletin });
+      expect(receipt.stream).toBe("ALLIANCE_BORDER");
+      for (const code of ["kw", "om"]) expect(existsSync(join(hostDir, "creds", `${code}.nk`))).toBe(false);
+    } finally {
+      const exited = new Promise((r) => secretariat.once("exit", r));
+      secretariat.kill("SIGTERM");
+      await exited;
+    }
+    expect(stderr).not.toMatch(/onMemberAdmitted failed|no bundle on the host/);
+  }, 240_000);
+
+  it("gov run: admission flags come together, so the host never makes an admitted member's seed", async () => {
+    for (const args of [["--creds", join(hostDir, "creds")], ["--bundles", inbox], ["--reload", "1"]]) {
+      const refused = await run("node", [ALLIANCE_BIN, "gov", "run", "--key", join(hostDir, "keys/sec.jwk"), ...args], { env }).catch((e: { code: number; stderr: string }) => e);
+      expect((refused as { code: number }).code).toBe(2);
+      expect((refused as { stderr: string }).stderr).toMatch(/ERR_USAGE/);
+    }
+  });
+
   it("the host's files hold no member's private key or seed, and no seed but its own identities'", () => {
-    const codes = [...config.members.map((m) => m.code), "jo"];
+    const codes = [...config.members.map((m) => m.code), "jo", "kw", "om"];
     const secrets = codes.flatMap(ministrySecrets);
     expect(secrets.length).toBe(codes.length * 3);
     const hostIdentities = new Set(["sec", "monitor", "admin", "system"].map((n) => publicKeyOfSeed(new TextEncoder().encode(readFileSync(join(hostDir, "creds", `${n}.nk`), "utf8").trim()))));

@@ -4,10 +4,30 @@ import { AllianceError, ErrorCode } from "../../bus/core/errors.js";
 import { StreamName } from "../../bus/wire/subjects.js";
 import type { Jwks } from "../../../schemas/keys.js";
 import type { GovState } from "../../secretariat/state/types.js";
+import type { SecretariatProcessOptions } from "../../secretariat/main.js";
 import type { CliContext } from "../context.js";
 import { DurableName, parseOption } from "../input.js";
 import { registerMemberActions, registerSecretariatOffice } from "./secretariat-actions.js";
 import { viewLines, VIEWS, type ViewName } from "./secretariat-show.js";
+
+interface RunOptions { key?: string; directory?: string; durable?: string; bundles?: string; creds?: string; reload?: string; httpPort?: string }
+
+const Pid = z.coerce.number().int().positive();
+const Port = z.coerce.number().int().min(1).max(65_535);
+
+/** `gov run`'s admission flags: none, or a bundle folder and a credentials folder (and the server to reload). */
+function admissionOptions(o: RunOptions): { bundlesDir: string; credsDir: string; server?: { pid: number; httpPort?: number } } | undefined {
+  if (o.bundles === undefined && o.creds === undefined) {
+    if (o.reload !== undefined || o.httpPort !== undefined) throw new AllianceError(ErrorCode.UsageInvalid, "--reload and --http-port go with --bundles and --creds (admission)");
+    return undefined;
+  }
+  // Never a member seed made on the host: the admitted member's public nkey comes from its bundle.
+  if (o.bundles === undefined || o.creds === undefined) throw new AllianceError(ErrorCode.UsageInvalid, "admission needs both --bundles (the applicants' bundles) and --creds (the host's credentials folder)");
+  if (o.httpPort !== undefined && o.reload === undefined) throw new AllianceError(ErrorCode.UsageInvalid, "--http-port goes with --reload");
+  const pid = o.reload === undefined ? undefined : parseOption(Pid, o.reload, "--reload");
+  const httpPort = o.httpPort === undefined ? undefined : parseOption(Port, o.httpPort, "--http-port");
+  return { bundlesDir: o.bundles, credsDir: o.creds, ...(pid !== undefined ? { server: { pid, ...(httpPort !== undefined ? { httpPort } : {}) } } : {}) };
+}
 
 /**
  * `alliance secretariat` (alias `gov`): run the secretariat, act on governance (the secretariat's
@@ -21,11 +41,16 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
     .option("--key <file>", "the secretariat's private JWK (default: $ALLIANCE_KEY or .data/keys/sec.jwk)")
     .option("--directory <file>", "the founding directory, the trust anchor (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .option("--durable <name>", "its durable consumer (default: secretariat)")
-    .addHelpText("after", "\nExamples:\n  NATS_CREDS=creds/sec.nk alliance gov run --key keys/sec.jwk --directory keys/directory.json")
-    .action(async (o: { key?: string; directory?: string; durable?: string }) => {
+    .option("--bundles <dir>", "admission: the applicants' bundles (<code>.bundle.json); each member the votes admit gets its broker identity from its bundle (with --creds)")
+    .option("--creds <dir>", "admission: the host's credentials folder (accounts.conf; what creds init --out wrote)")
+    .option("--reload <pid>", "admission: then reload the nats-server with this pid (it must include accounts.conf)")
+    .option("--http-port <port>", "admission: that server's monitoring port, to confirm each reload")
+    .addHelpText("after", "\nExamples:\n  NATS_CREDS=creds/sec.nk alliance gov run --key keys/sec.jwk --directory keys/directory.json\n  NATS_CREDS=host/creds/sec.nk alliance gov run --key host/keys/sec.jwk --bundles bundles --creds host/creds --reload <pid> --http-port 8222")
+    .action(async (o: RunOptions) => {
+      const admission = admissionOptions(o);
       const [{ runSecretariatProcess }, { clientConnectOptions }] = await Promise.all([import("../../secretariat/main.js"), import("../../bus/core/connect-options.js")]);
       const s = ctx.settings();
-      await runSecretariatProcess({
+      const run = (onMemberAdmitted?: SecretariatProcessOptions["onMemberAdmitted"]) => runSecretariatProcess({
         config: ctx.config(), log: ctx.log, servers: ctx.server(),
         keyFile: ctx.signingKey(o.key) ?? ".data/keys/sec.jwk",
         directoryFile: ctx.directory(o.directory),
@@ -36,6 +61,16 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
           ...(s.cert ? { certFile: s.cert } : {}),
           ...(s.key ? { keyFile: s.key } : {}),
         }),
+        ...(onMemberAdmitted ? { onMemberAdmitted } : {}),
+      });
+      if (!admission) return run();
+      const [{ memberAdmissionHook, reconcileAdmittedMembers }, { readViews }] = await Promise.all([import("../../identity/admit.js"), import("../../secretariat/views.js")]);
+      // The record says who was admitted: the members view the secretariat writes before each hook.
+      await ctx.withBus("alliance-secretariat-admission", async (bus) => {
+        const admitted = async () => Object.values((await readViews(bus.js))?.members ?? {}).filter((m) => !m.founding && m.admissions.length > 0).map((m) => m.code);
+        const hookOptions = { config: ctx.config(), ...admission, admitted, log: ctx.log };
+        await reconcileAdmittedMembers(hookOptions);
+        await run(memberAdmissionHook(hookOptions));
       });
     });
 
