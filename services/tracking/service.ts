@@ -9,6 +9,8 @@ import { openProcessedRecord } from "../bus/consume/idempotency.js";
 import { subscribe, type Handler, type Rejection, type Subscription } from "../bus/consume/subscriber.js";
 import type { Publisher } from "../bus/publish/publisher.js";
 import type { Verifier } from "../bus/wire/verify.js";
+import type { AllianceEvent } from "../../schemas/envelope.js";
+import { DataContentType } from "../../schemas/protocol.js";
 import { withUnseal } from "../bus/consume/unseal.js";
 import type { PrivateKeyring } from "../bus/wire/jwe.js";
 import { ownPlaintext, type SentLog } from "./sent.js";
@@ -16,10 +18,15 @@ import { streamForChannel } from "../bus/wire/subjects.js";
 import { TRACKING_BUCKET, trackingConsumerName } from "./bucket.js";
 import { createTrackingClient, type TrackingClient } from "./client.js";
 import { policyViolation } from "./policy.js";
-import { applyTracked, emptyTracking, isContentKind, type TrackingState } from "./state.js";
+import { applyTracked, emptyTracking, foldEnvelope, isContentKind, type StoredAt, type TrackingState } from "./state.js";
 import { recallsView, receiptsView, requestsView, type RecallView, type ReceiptsView, type RequestView } from "./views.js";
 import { withTracking, type RetractHook } from "./wrap.js";
 
+
+/** Whether the subscriber hands `event` to this member's handler: not sealed to others, not restricted to others. */
+function forMember(event: AllianceEvent, member: string): boolean {
+  return event.datacontenttype !== DataContentType.Sealed && !(event.recipients && !event.recipients.includes(member));
+}
 
 /** What the views written to the broker say instead of a sealed request's subject. */
 export const SEALED_SUBJECT = "(sealed)";
@@ -88,8 +95,21 @@ export interface Tracking extends AsyncDisposable {
 export function createTracking(deps: TrackingDeps): Tracking {
   const { bus, member, log } = deps;
   // Every subscriber acting for this member opens what is sealed to it (v1.1 §1b.2, steps 10–12).
-  const verify = deps.keyring ? withUnseal(deps.verify, { member, keyring: deps.keyring, bounds: deps.bounds }) : deps.verify;
+  const opening = deps.keyring ? withUnseal(deps.verify, { member, keyring: deps.keyring, bounds: deps.bounds }) : deps.verify;
   const state = emptyTracking();
+  // What is restricted to others the subscriber acks without a handler; its signed envelope is
+  // still folded here, at the check (one message at a time, in stream order), so that this member
+  // knows whose it is and refuses a retract of it by anyone else (v1.1 R.5, R.5a).
+  const verify: Verifier = async (msg) => {
+    const verdict = await opening(msg);
+    // Its own are folded by the client as it publishes them, with their plaintext (not here: an
+    // envelope folded first would keep the plaintext out).
+    if (verdict.ok && verdict.event.source !== member && !forMember(verdict.event, member)) foldOthers(verdict.event);
+    return verdict;
+  };
+  const foldOthers = (event: AllianceEvent, at?: StoredAt) => {
+    if (!policyViolation(state, event, member)) foldEnvelope(state, event, at);
+  };
   const client = deps.publisher ? createTrackingClient({ member, lang: deps.lang, publisher: deps.publisher, state, config: deps.config, ...(deps.sent ? { sent: deps.sent } : {}) }) : undefined;
   const subscriptions: Subscription[] = [];
   let view: JsonView | undefined;
@@ -118,13 +138,17 @@ export function createTracking(deps: TrackingDeps): Tracking {
         const stream = streamForChannel(channel);
         const readerNames = await options.readerNames?.(stream);
         for await (const msg of readStream(bus.js, bus.jsm, stream, readerNames ? { readerNames } : {})) {
-          const verdict = await verify({ subject: msg.subject, body: msg.data, header: (n) => msg.headers?.get(n) || undefined, receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)) });
+          const verdict = await opening({ subject: msg.subject, body: msg.data, header: (n) => msg.headers?.get(n) || undefined, receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)) });
           if (!verdict.ok) continue;
           // Its own sealed events: the plaintext it signed, from its own side (metadata only without it).
           const e = ownPlaintext(verdict.event, member, deps.sent);
-          if (e.recipients && !e.recipients.includes(member) && e.source !== member) continue;
+          const at = { stream: msg.info.stream, seq: msg.info.streamSequence };
+          if (e.recipients && !e.recipients.includes(member) && e.source !== member) {
+            foldOthers(e, at);
+            continue;
+          }
           if (policyViolation(state, e, member)) continue;
-          applyTracked(state, e, { stream: msg.info.stream, seq: msg.info.streamSequence });
+          applyTracked(state, e, at);
           folded++;
         }
       }

@@ -90,21 +90,32 @@ export function hasReadableData(event: Pick<AllianceEvent, "type" | "datacontent
  * (a rebuild, then a redelivery) changes nothing the second time.
  */
 export function applyTracked(state: TrackingState, event: AllianceEvent, at: StoredAt = {}): void {
-  if (state.events.has(event.id) && !state.events.get(event.id)!.tombstone) return;
-  const parsed = parseEventType(event.type);
-  const kind = parsed?.kind ?? "";
-  state.events.set(event.id, {
-    id: event.id, source: event.source, channel: parsed?.channel ?? "", kind, tlp: event.tlp, handling: event.handling,
-    recipients: event.recipients, time: event.time, stream: at.stream, seq: at.seq,
-  });
+  if (!foldEnvelope(state, event, at)) return;
   // A sealed control event the fold could not open carries no readable data: metadata only.
   if (!hasReadableData(event)) return;
-  switch (kind) {
-    case ControlKind.enum.request: return foldRequest(state, event as AllianceEvent<Request>, parsed!.channel);
+  const parsed = parseEventType(event.type)!;
+  switch (parsed.kind) {
+    case ControlKind.enum.request: return foldRequest(state, event as AllianceEvent<Request>, parsed.channel);
     case ControlKind.enum.response: return foldResponse(state, event as AllianceEvent<Response>);
     case ControlKind.enum.receipt: return foldReceipt(state, event as AllianceEvent<Receipt>);
     case ControlKind.enum.retract: return foldRetract(state, event as AllianceEvent<Retract>);
   }
+}
+
+/**
+ * Folds an event's signed envelope only (`id`, `source`, `tlp`, `handling`, `recipients`, `time`),
+ * never its data: what every member may know of an event restricted to others (v1.1 R.5a), so
+ * that a retract of it by anyone but its originator is refused there too. False when the event
+ * was folded already (its first envelope stays: an id is its originator's).
+ */
+export function foldEnvelope(state: TrackingState, event: AllianceEvent, at: StoredAt = {}): boolean {
+  if (state.events.has(event.id) && !state.events.get(event.id)!.tombstone) return false;
+  const parsed = parseEventType(event.type);
+  state.events.set(event.id, {
+    id: event.id, source: event.source, channel: parsed?.channel ?? "", kind: parsed?.kind ?? "", tlp: event.tlp, handling: event.handling,
+    recipients: event.recipients, time: event.time, stream: at.stream, seq: at.seq,
+  });
+  return true;
 }
 
 function foldRequest(state: TrackingState, event: AllianceEvent<Request>, channel: string): void {

@@ -46,7 +46,9 @@ export function withTracking(handler: Handler, options: TrackingWrapOptions): Ha
     if (kind === ControlKind.enum.retract && event.source !== member && hasReadableData(event)) {
       const retract = event as AllianceEvent<Retract>;
       const original = state.events.get(retract.data.of);
-      const held = original !== undefined && !original.tombstone && original.source !== member && !hasReceipt(state, retract.data.of, member, "retracted-applied");
+      // Only a holder applies it: a member the original was not restricted to knows its envelope, not its data.
+      const holder = original !== undefined && (original.recipients === undefined || original.recipients.includes(member));
+      const held = holder && !original.tombstone && original.source !== member && !hasReceipt(state, retract.data.of, member, "retracted-applied");
       if (held) await onRetract?.(retract, original, ctx);
       applyTracked(state, event, at);
       if (held && receipts) await receipts.receipt(retract.data.of, "retracted-applied");
