@@ -24,5 +24,18 @@ export const TrackingConfig = z.strictObject({
   recallDeadlineSeconds: z.int().positive().max(30 * 86_400).default(3_600),
   /** A request is a `warn` at this share of its time limit, `critical` when overdue. */
   warnRatio: z.number().gt(0).lt(1).default(0.75),
+  /**
+   * The originator's sent log (the plaintext of its own sealed events, services/tracking/sent.ts):
+   * what it keeps. An entry is dropped once its signed `time` is older than `maxAgeDays` (default:
+   * the streams' `bounds.streamMaxAgeDays`, after which the stream no longer holds the event), and
+   * the oldest go first beyond `maxEntries`. A dropped entry's event is then known to a rebuild by
+   * its envelope only (no request subject or due time).
+   */
+  sentLog: z
+    .strictObject({
+      maxAgeDays: z.int().positive().max(36_500).optional(),
+      maxEntries: z.int().positive().max(10_000_000).default(100_000),
+    })
+    .prefault({}),
 });
 export type TrackingConfig = z.infer<typeof TrackingConfig>;

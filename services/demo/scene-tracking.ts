@@ -16,7 +16,7 @@ import { streamForChannel } from "../bus/wire/subjects.js";
 import { createPublisher } from "../bus/publish/publisher.js";
 import type { Verifier } from "../bus/wire/verify.js";
 import type { Monitor } from "../monitor/service.js";
-import { createRecall, createTracking, memorySentLog, TRACKING_BUCKET, trackingConsumerName, type Tracking } from "../tracking/index.js";
+import { createRecall, createTracking, memorySentLog, sentLogLimits, TRACKING_BUCKET, trackingConsumerName, type Tracking } from "../tracking/index.js";
 import { DataContentType, PriorityChannel } from "../../schemas/protocol.js";
 import { demoScenario } from "./scenario.js";
 
@@ -100,7 +100,7 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
         // The desks already report every quarantined attack: the members' own subscribers stay quiet about them.
         bus, member: code, lang, verify, log: log.child({ member: code }, { level: "error" }), config: trackingConfig, subscriber: config.subscriber, bounds: config.bounds,
         publisher: createPublisher({ js: bus.js, signer: signers.get(code)!, bounds: config.bounds, log, sealing }),
-        keyring: loadEncKeyring(encKeyFileOf(code)), sent: memorySentLog(),
+        keyring: loadEncKeyring(encKeyFileOf(code)), sent: memorySentLog(sentLogLimits({ tracking: trackingConfig, bounds: config.bounds })),
       });
       await tracking.start({
         handler: async (event) => void seen.get(code)!.add(event.id),

@@ -6,12 +6,12 @@ export type { RequestInput, SentRequest, TrackingClient, TrackingClientDeps } fr
 export { withTracking } from "./wrap.js";
 export type { ReceiptSink, RetractHook, TrackingWrapOptions } from "./wrap.js";
 export { needsConsent, parseEventRef, policyViolation } from "./policy.js";
-export { applyTracked, emptyTracking, isContentKind, isControlKind, kindOf } from "./state.js";
+export { applyTracked, emptyTracking, foldEnvelope, isContentKind, isControlKind, kindOf } from "./state.js";
 export type { ConsentEntry, KnownEvent, ReceiptEntry, RequestEntry, RetractEntry, TrackingState } from "./state.js";
 export { dueAt, DueLevel, dueLevel, limitInForce } from "./due.js";
 export { overdueRequests, recallsView, receiptsView, requestsView } from "./views.js";
 export type { RecallView, ReceiptsView, RecipientReceipt, RequestView } from "./views.js";
 export { createRecall } from "./recall.js";
 export type { Recall, RecallDeps, RecallOutcome } from "./recall.js";
-export { fileSentLog, memorySentLog, ownPlaintext } from "./sent.js";
-export type { SentLog } from "./sent.js";
+export { fileSentLog, memorySentLog, ownPlaintext, sentLogLimits } from "./sent.js";
+export type { SentLog, SentLogLimits } from "./sent.js";

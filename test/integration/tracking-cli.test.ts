@@ -1,10 +1,12 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../../services/bus/core/bus.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import { ALLIANCE_BIN, runAlliance } from "../helpers/cli.js";
 import { waitFor } from "../helpers/collect.js";
 import { sampleCrimeBulletin } from "../helpers/fixtures.js";
@@ -83,5 +85,37 @@ describe("cli - requests, receipts, consent, retract", { timeout: 180_000 }, () 
     const exited = new Promise<number | null>((resolve) => recall.on("close", resolve));
     recall.kill("SIGTERM");
     expect(await exited).toBe(0);
+  });
+});
+
+describe("cli - the originator's sent log is pruned by config tracking.sentLog", { timeout: 180_000 }, () => {
+  it("sent log - past maxEntries the oldest go, past the age an entry goes; a rebuild then knows only what is kept", async () => {
+    const configFile = join(dir, "sent-pruned.json");
+    const base = loadConfig();
+    writeFileSync(configFile, JSON.stringify({ ...base, tracking: { ...base.tracking, sentLog: { maxEntries: 3 } } }));
+    const sentFile = join(dir, "es-pruned.sent.jsonl");
+    // Validated with the config: a limit that is no limit is refused at load, naming the field.
+    expect(() => parseConfig({ ...base, tracking: { ...base.tracking, sentLog: { maxEntries: 0 } } })).toThrow(/tracking\.sentLog\.maxEntries/);
+    // An entry older than the streams keep anything (default maxAgeDays: bounds.streamMaxAgeDays).
+    const ancient = { specversion: "1.0", id: randomUUID(), source: "es", type: "alliance.crime.request.v1", time: new Date(Date.now() - (base.bounds.streamMaxAgeDays + 1) * 86_400_000).toISOString(), datacontenttype: "application/json", tlp: "AMBER", lang: "es", recipients: ["ma"], data: {} };
+    writeFileSync(sentFile, `${JSON.stringify(ancient)}\n`, { mode: 0o600 });
+    const es = (args: string[]) => runAlliance([...args, "--key", join(dir, "keys/es.jwk"), "--sent", sentFile], { env: { ...env, ALLIANCE_CONFIG: configFile } });
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const sent = await es(["request", "crime", "--to", "ma", "--urgency", "standard", "--subject", `Pruning ${n}`, "--question", "?", "--json"]);
+      expect(sent.code, sent.stderr).toBe(0);
+      ids.push((JSON.parse(sent.stdout) as { id: string }).id);
+    }
+    const kept = () => readFileSync(sentFile, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
+    // The fourth went past 3: the log was cut back to the newest two (0.9 × 3: not rewritten on every event).
+    expect(kept()).toEqual([ids[2], ids[3]]);
+    expect(statSync(sentFile).mode & 0o777).toBe(0o600);
+    const fifth = await es(["request", "crime", "--to", "ma", "--urgency", "standard", "--subject", "Pruning 5", "--question", "?", "--json"]);
+    ids.push((JSON.parse(fifth.stdout) as { id: string }).id);
+    expect(kept()).toEqual([ids[2], ids[3], ids[4]]);
+    expect(kept()).not.toContain(ancient.id);
+    // Spain's own view, rebuilt from the streams: its sealed requests it keeps the plaintext of.
+    const mine = (await es(["requests", "--json"])).stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { id: string; subject: string });
+    expect(mine.filter((r) => ids.includes(r.id)).map((r) => r.subject)).toEqual(["Pruning 3", "Pruning 4", "Pruning 5"]);
   });
 });

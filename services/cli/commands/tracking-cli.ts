@@ -30,7 +30,7 @@ export async function withMemberTracking<T>(ctx: CliContext, opts: TrackingCliOp
   const keyPath = opts.key ?? ctx.env.ALLIANCE_KEY;
   if (!keyPath) throw new AllianceError(ErrorCode.UsageInvalid, "--key: no signing key; pass --key FILE or set ALLIANCE_KEY");
   // Loaded on use: the commands' --help loads no NATS client.
-  const [{ StaticKeyDirectory }, { encKeyringFile, loadSigner }, { loadEncKeyring }, { createPublisher }, { createVerifier }, { createTracking, fileSentLog }, { sealingDirectories }] = await Promise.all([
+  const [{ StaticKeyDirectory }, { encKeyringFile, loadSigner }, { loadEncKeyring }, { createPublisher }, { createVerifier }, { createTracking, fileSentLog, sentLogLimits }, { sealingDirectories }] = await Promise.all([
     import("../../bus/keys/directory.js"), import("../../bus/keys/keys.js"), import("../../bus/keys/keyring.js"), import("../../bus/publish/publisher.js"),
     import("../../bus/wire/verify.js"), import("../../tracking/index.js"), import("../directories.js"),
   ]);
@@ -42,7 +42,8 @@ export async function withMemberTracking<T>(ctx: CliContext, opts: TrackingCliOp
   const explicitEncKey = opts.encKey !== undefined || ctx.env.ALLIANCE_ENC_KEY !== undefined;
   const keyring = explicitEncKey || existsSync(encKeyPath) ? loadEncKeyring(encKeyPath) : undefined;
   if (!keyring) process.stderr.write(`no encryption keyring (${encKeyPath}): what is sealed to ${signer.origin} is skipped\n`);
-  const sent = fileSentLog(opts.sent ?? `${beside}/${signer.origin}.sent.jsonl`);
+  // Pruned as it opens, by the config's tracking.sentLog: nothing older than the streams keep, at most maxEntries.
+  const sent = fileSentLog(opts.sent ?? `${beside}/${signer.origin}.sent.jsonl`, sentLogLimits(config));
   const directoryFile = opts.directory ?? defaultDirectoryPath(ctx.env);
   const directory = await StaticKeyDirectory.fromFile(directoryFile);
   return ctx.withBus(`alliance-cli-${signer.origin}`, async (bus) => {
