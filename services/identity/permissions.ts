@@ -6,6 +6,7 @@ import { TRACKING_BUCKET, trackingViewSubjects } from "../tracking/bucket.js";
 import { quarantineWriterSubjects, StreamName, streamForChannel, SUBJECT_ROOT } from "../bus/wire/subjects.js";
 import { IdentityKind, inboxPrefix, listIdentities, readerNames, type Identity } from "./identities.js";
 import { ADMIN_ONLY_API, JsApi, JsEvents, Kv } from "./jsapi.js";
+import { ViewBucket } from "../secretariat/views.js";
 
 export interface SubjectRules {
   readonly allow: readonly string[];
@@ -167,6 +168,8 @@ function monitorPermissions(name: string): UserPermissions {
         ...JsApi.consumerCreate(q, "*"), JsApi.consumerNext(q, "*"), JsApi.consumerDelete(q, "*"),
         // The members' v1.1 tracking views, read for the overdue and missing-receipt rules.
         JsApi.msgGet(Kv.streamName(TRACKING_BUCKET)),
+        // The secretariat's members and keys views (public keys, validity): the key-rotation rule.
+        JsApi.msgGet(Kv.streamName(ViewBucket.members)), JsApi.msgGet(Kv.streamName(ViewBucket.keys)),
       ],
       deny: [...ADMIN_ONLY_API],
     },

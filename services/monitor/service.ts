@@ -10,13 +10,17 @@ import { createTrackingFeed } from "./tracking-feed.js";
 import type { MemberViews } from "../tracking/service.js";
 import { buildStatus } from "./status.js";
 import { StreamName } from "../bus/wire/subjects.js";
-import type { Status } from "./view.js";
+import { Rule, type Check, type Status } from "./view.js";
+import { Level } from "./types.js";
+import { createKeyViewsFeed, type KeyViews } from "./key-rotation.js";
 
 export interface MonitorDeps {
   readonly config: Readonly<AllianceConfig>;
   readonly bus: Bus;
   readonly log: Logger;
   readonly now?: () => number;
+  /** Tests only: called before each status build; what it throws is a failing build. */
+  readonly faults?: { readonly beforeBuild?: () => void };
 }
 
 export interface Monitor extends AsyncDisposable {
@@ -41,7 +45,7 @@ export interface Monitor extends AsyncDisposable {
  * advisories, keeps a short history for rates and charts, and rebuilds the status and metrics
  * after each sample. It only reads.
  */
-export function createMonitor({ config, bus, log: parentLog, now = Date.now }: MonitorDeps): Monitor {
+export function createMonitor({ config, bus, log: parentLog, now = Date.now, faults }: MonitorDeps): Monitor {
   const log = parentLog.child({ svc: "monitor" });
   const settings = config.monitor;
   const history = new SampleHistory({ keepMs: settings.historyMinutes * 60_000, rateWindowMs: settings.rateWindowSeconds * 1000 });
@@ -49,7 +53,9 @@ export function createMonitor({ config, bus, log: parentLog, now = Date.now }: M
   const advisories = watchAdvisories(bus.nc, log, now);
   const metrics = createMetrics();
   const trackingFeed = createTrackingFeed(bus, config.bounds.replicas, log);
+  const keyFeed = createKeyViewsFeed(bus, config.bounds.replicas, log);
   let tracking: MemberViews[] = [];
+  let keys: KeyViews | undefined;
   const listeners = new Set<(status: Status) => void>();
   const collector: { error?: string; lastSampleAt?: number } = {};
   let tickAt: number | undefined;
@@ -57,8 +63,12 @@ export function createMonitor({ config, bus, log: parentLog, now = Date.now }: M
   let running: Promise<Status> | undefined;
   let stopped = false;
 
-  const rebuild = () => buildStatus({ now: now(), config, history, quarantine: feed.tally(now()), advisories: advisories.tally(), collector, tracking });
+  const rebuild = () => {
+    faults?.beforeBuild?.();
+    return buildStatus({ now: now(), config, history, quarantine: feed.tally(now()), advisories: advisories.tally(), collector, tracking, ...(keys ? { keys } : {}) });
+  };
   let current = rebuild();
+  let buildFailing = false;
 
   async function tick(): Promise<Status> {
     try {
@@ -70,15 +80,33 @@ export function createMonitor({ config, bus, log: parentLog, now = Date.now }: M
       const quarantine = sample.streams.find((s) => s.name === StreamName.quarantine);
       if (quarantine) await feed.readUpTo(quarantine.lastSeq, Math.min(1_000, settings.collectIntervalSeconds * 500));
       tracking = await trackingFeed.read();
+      keys = await keyFeed.read();
     } catch (err) {
       if (collector.error === undefined) log.warn({ err }, "cannot sample JetStream");
       collector.error = (err as Error).message;
       metrics.collectFailed();
     }
     tickAt = now();
-    current = rebuild();
-    metrics.update(current);
-    for (const listener of listeners) listener(current);
+    try {
+      current = rebuild();
+      metrics.update(current);
+      buildFailing = false;
+    } catch (err) {
+      // What was read made the status unbuildable (a defect, or input no check foresaw): the
+      // monitor keeps sampling, and says so on the last status it could build.
+      if (!buildFailing) log.error({ err }, "cannot build the status from what was sampled; the last one is kept");
+      buildFailing = true;
+      metrics.collectFailed();
+      const check: Check = { rule: Rule.StatusBuild, level: Level.Critical, message: `The monitor could not build its status at ${new Date(tickAt).toISOString()}: ${String((err as Error)?.message ?? err).slice(0, 300)}. What it shows is from ${current.at}.` };
+      current = { ...current, overall: Level.Critical, checks: [check, ...current.checks.filter((c) => c.rule !== Rule.StatusBuild)] };
+    }
+    for (const listener of listeners) {
+      try {
+        listener(current);
+      } catch (err) {
+        log.error({ err }, "a status listener failed");
+      }
+    }
     return current;
   }
 

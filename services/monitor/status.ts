@@ -9,6 +9,7 @@ import { worst, type AdvisoryTally, type ConsumerSample, type QuarantineTally } 
 import type { Check, ConsumerView, MemberName, Status, StreamView } from "./view.js";
 import type { MemberViews } from "../tracking/service.js";
 import { trackingStatus } from "./tracking-rules.js";
+import { keyRotationChecks, type KeyViews } from "./key-rotation.js";
 
 export interface StatusInput {
   readonly now: number;
@@ -19,6 +20,8 @@ export interface StatusInput {
   readonly collector: { readonly error?: string; readonly lastSampleAt?: number };
   /** The members' v1.1 tracking views, as last read from KV. */
   readonly tracking?: readonly MemberViews[];
+  /** The secretariat's members and keys views, for the encryption-key rotation rule. */
+  readonly keys?: KeyViews;
 }
 
 /** Everything the monitor shows, from the latest sample, its history and the tallies. No I/O. */
@@ -51,7 +54,7 @@ export function buildStatus(input: StatusInput): Status {
     now, thresholds: config.monitor.thresholds, streams, consumers, missing, members,
     quarantine: { ...lastMinute, lastMinute: lastMinute.count }, advisories: input.advisories, collector: input.collector,
     ...(sample?.storage ? { storage: sample.storage } : {}),
-  }), ...(tracked?.checks ?? [])]);
+  }), ...(tracked?.checks ?? []), ...(input.keys ? keyRotationChecks(input.keys, now, config.encryption.rotationDays) : [])]);
 
   const levelOf = (stream: string, consumer?: string) =>
     worst(checks.filter((c) => c.stream === stream && (consumer === undefined || c.consumer === consumer)).map((c) => c.level));

@@ -53,6 +53,10 @@ export const Rule = {
   RequestOverdue: "request-overdue",
   ReceiptsMissing: "receipts-missing",
   RecallPending: "recall-pending",
+  // v1.1 §1b.1 (key-rotation.ts).
+  EncKeyRotation: "enc-key-rotation",
+  // The monitor's own status could not be built from what it read (service.ts).
+  StatusBuild: "status-build",
 } as const;
 export type Rule = (typeof Rule)[keyof typeof Rule];
 

@@ -67,25 +67,20 @@ export function registerKeysEnc(program: Command, ctx: CliContext): void {
     .description("each member's current encryption key from the live directory, and whether its rotation is due (config encryption.rotationDays)")
     .option("--directory <file>", "the founding public key directory (default: $ALLIANCE_DIRECTORY or .data/keys/directory.json)")
     .action(async (opts: EncOptions) => {
-      const [{ rotationDue }, { loadJwks }, { createLiveDirectory }] = await Promise.all([encryption(), keys_(), import("../../secretariat/live-directory.js")]);
+      const [{ encRotationAt }, { loadJwks }, { createLiveDirectory }] = await Promise.all([import("../../secretariat/state/lookup.js"), keys_(), import("../../secretariat/live-directory.js")]);
       const config = ctx.config();
       await ctx.withBus("alliance-keys-status", async (bus) => {
         const live = await createLiveDirectory({ js: bus.js, jsm: bus.jsm, config, founding: loadJwks(opts.directory ?? defaultDirectoryPath(ctx.env)), log: ctx.log });
         try {
           await live.ready();
-          const now = new Date();
+          const now = Date.now();
           for (const code of Object.keys(live.state().members).sort()) {
-            const found = live.encryptionKeyOf(code, now);
+            const found = encRotationAt(live.state(), code, now, config.encryption.rotationDays);
             if (found.status !== "active") {
               process.stdout.write(`${code}\t${found.status}\n`);
               continue;
             }
-            const entry = live.state().keys[code]!.keys.find((k) => k.kid === found.jwk.kid)!;
-            // A founding key has no validFrom: its kid's month (`enc-2026-12-…`) says when it was made.
-            const month = /:enc-(\d{4}-\d{2})-/.exec(found.jwk.kid)?.[1];
-            const since = entry.validFrom ? new Date(entry.validFrom) : month ? new Date(`${month}-01T00:00:00Z`) : null;
-            const due = rotationDue(since, config.encryption.rotationDays, now);
-            process.stdout.write(`${code}\t${found.jwk.kid}\tsince=${entry.validFrom ?? "founding"}\trotation=${due ? "due" : "not-due"}\n`);
+            process.stdout.write(`${code}\t${found.kid}\tsince=${found.validFrom ?? "founding"}\trotation=${found.due ? "due" : "not-due"}\n`);
           }
         } finally {
           await live.close();

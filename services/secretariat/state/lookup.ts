@@ -1,3 +1,4 @@
+import { rotationDue } from "../../bus/keys/encryption.js";
 import { findKey, isEncryptionEntry, ms } from "./helpers.js";
 import type { GovState, MemberStatus, MemberView } from "./types.js";
 import type { KeyEntry } from "./types.js";
@@ -52,7 +53,7 @@ export type EncKeyStatusAt =
  * neither rotated out nor revoked then, of a member active then. A suspended or withdrawn member
  * is never sealed to.
  */
-export function encKeyStatusAt(state: Readonly<GovState>, member: string, atMs: number): EncKeyStatusAt {
+export function encKeyStatusAt(state: Readonly<Pick<GovState, "members" | "keys">>, member: string, atMs: number): EncKeyStatusAt {
   const view = state.members[member];
   if (!view || memberStatusAt(view, atMs) !== "active") return { status: "inactive", member };
   const ended = (t: string | undefined) => t !== undefined && ms(t) <= atMs;
@@ -60,4 +61,23 @@ export function encKeyStatusAt(state: Readonly<GovState>, member: string, atMs: 
     .filter((k) => isEncryptionEntry(k) && ms(k.validFrom) <= atMs && !ended(k.supersededAt) && !ended(k.revokedAt))
     .at(-1);
   return current ? { status: "active", member, entry: current } : { status: "unknown", member };
+}
+
+export type EncRotationAt =
+  | { readonly status: "active"; readonly member: string; readonly kid: string; readonly validFrom: string | null; readonly since: Date | null; readonly due: boolean }
+  | { readonly status: "unknown" | "inactive"; readonly member: string };
+
+/**
+ * A member's current encryption key at `atMs` and whether its rotation is due: the one definition
+ * `alliance keys enc-status` and the monitor's `enc-key-rotation` rule share (config
+ * encryption.rotationDays, v1.1 §1b.1). A founding key has no `validFrom`: its kid's month
+ * (`<code>:enc-2026-12-…`) says when it was made; without one it is never due.
+ */
+export function encRotationAt(state: Readonly<Pick<GovState, "members" | "keys">>, member: string, atMs: number, rotationDays: number): EncRotationAt {
+  const found = encKeyStatusAt(state, member, atMs);
+  if (found.status !== "active") return found;
+  const { entry } = found;
+  const month = /:enc-(\d{4}-\d{2})-/.exec(entry.kid)?.[1];
+  const since = entry.validFrom ? new Date(entry.validFrom) : month ? new Date(`${month}-01T00:00:00Z`) : null;
+  return { status: "active", member, kid: entry.kid, validFrom: entry.validFrom, since, due: rotationDue(since, rotationDays, new Date(atMs)) };
 }
