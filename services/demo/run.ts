@@ -58,6 +58,8 @@ export interface DemoOptions {
 
 /** One attack of the demo and what became of it. */
 export interface AttackOutcome {
+  /** The scene that made it (the first part's attacks have none). */
+  readonly scene?: "sealed" | "tracking";
   readonly name: string;
   readonly expected: string;
   outcome: string;
@@ -241,12 +243,16 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
     }
     say("▶ the alliance governs itself: declaration, operating model, working group, project, Jordan's admission and withdrawal");
 
-    result.unexpected.push(...(await runSealedScene({ config, log, adminBus: bus, busFor, signers, directory: governance.directory, encKeyFileOf: keys.encKeyFileOf, ...(embedded ? { storeDir: natsDir } : {}) })));
+    const sealedScene = await runSealedScene({ config, log, adminBus: bus, busFor, signers, directory: governance.directory, encKeyFileOf: keys.encKeyFileOf, ...(embedded ? { storeDir: natsDir } : {}) });
+    result.unexpected.push(...sealedScene.unexpected);
+    result.attacks.push(...sealedScene.attacks);
     const governed = await runGovernanceScenario({ config, log, governance, busFor, signers, secSigner, membersDir: keys.membersDir, adminBus: bus, founding });
     published.push(...governed.published);
     for (const [reason, n] of governed.expected) expected.set(reason, (expected.get(reason) ?? 0) + n);
     result.unexpected.push(...governed.unexpected);
-    result.unexpected.push(...(await runTrackingScene({ config, log, adminBus: bus, ministries, signers, verify, directory: governance.directory, encKeyFileOf: keys.encKeyFileOf, monitor: monitor?.monitor })).unexpected);
+    const trackingScene = await runTrackingScene({ config, log, adminBus: bus, ministries, signers, verify, directory: governance.directory, encKeyFileOf: keys.encKeyFileOf, monitor: monitor?.monitor });
+    result.unexpected.push(...trackingScene.unexpected);
+    result.attacks.push(...trackingScene.attacks);
 
     const deadline = Date.now() + timeoutMs;
     const done = () => published.every((id) => seen.has(id)) && [...expected].every(([reason, n]) => (result.quarantined[reason] ?? 0) >= n);

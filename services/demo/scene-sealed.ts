@@ -19,6 +19,13 @@ import { eventSubject, StreamName } from "../bus/wire/subjects.js";
 import { createVerifier } from "../bus/wire/verify.js";
 import type { LiveDirectory } from "../secretariat/live-directory.js";
 import { launchAttack, wireHeaders } from "./attacks.js";
+import type { AttackOutcome } from "./run.js";
+
+/** What a scene reports to the verdict: what went otherwise, and each of its attacks. */
+export interface SceneOutcome {
+  readonly unexpected: string[];
+  readonly attacks: AttackOutcome[];
+}
 
 export interface SealedSceneDeps {
   readonly config: Readonly<AllianceConfig>;
@@ -61,16 +68,18 @@ function filesUnder(dir: string): string[] {
  * Italy's ciphertext lifted into France's envelope is refused as `undecryptable`. Returns what did
  * not go as the protocol requires.
  */
-export async function runSealedScene(deps: SealedSceneDeps): Promise<string[]> {
+export async function runSealedScene(deps: SealedSceneDeps): Promise<SceneOutcome> {
   const { config, adminBus } = deps;
   const log = deps.log.child({ svc: "sealed-scene" });
   const codes = [...RECIPIENTS, OUTSIDER];
   if (!codes.every((c) => existsSync(deps.encKeyFileOf(c)))) {
     log.warn({ member: codes.find((c) => !existsSync(deps.encKeyFileOf(c))) }, "sealed scene skipped: these keys predate encryption keys (v1.1); remove the member folders to make new ones");
-    return [];
+    return { unexpected: [], attacks: [] };
   }
   const keyrings = new Map<string, EncKeyring>(codes.map((c) => [c, loadEncKeyring(deps.encKeyFileOf(c))]));
   const unexpected: string[] = [];
+  const attacks: AttackOutcome[] = [];
+  const judge = (name: string, expected: string, ok: boolean, outcome: string) => void attacks.push({ scene: "sealed", name, expected, ok, outcome: ok ? expected : outcome });
   const read = new Map<string, Set<string>>(codes.map((c) => [c, new Set()]));
   const desks: Subscription[] = [];
   const verifier = createVerifier({ bounds: config.bounds, directory: deps.directory });
@@ -99,13 +108,16 @@ export async function runSealedScene(deps: SealedSceneDeps): Promise<string[]> {
     for await (const msg of readStream(adminBus.js, adminBus.jsm, StreamName.crime, { fromSeq: sealed.seq })) {
       if (msg.seq !== sealed.seq) continue;
       const text = new TextDecoder().decode(msg.data);
-      if (text.includes(bulletin.title)) unexpected.push("the administrator read the sealed bulletin's plaintext");
+      const plain = text.includes(bulletin.title);
+      if (plain) unexpected.push("the administrator read the sealed bulletin's plaintext");
+      judge("the host's administrator reading Italy's RED bulletin from the stream", "ciphertext only", !plain, "plaintext read");
       const jwe = (JSON.parse(text) as { data: { ciphertext: string } }).data;
       log.info({ reader: "admin", ciphertext: `${jwe.ciphertext.slice(0, 48)}…` }, "🙈 the host's administrator sees only ciphertext");
       break;
     }
     if (deps.storeDir) {
       const hits = filesUnder(deps.storeDir).filter((f) => readFileSync(f).includes(Buffer.from(bulletin.title)));
+      judge("a grep of the broker's store for the sealed bulletin", "no plaintext on disk", hits.length === 0, `plaintext in ${hits.length} file(s)`);
       if (hits.length > 0) unexpected.push(`the sealed plaintext is on the broker's disk: ${hits.join(", ")}`);
       else log.info({ store: deps.storeDir }, "🙈 grep of the broker's store: no plaintext of the sealed bulletin");
     }
@@ -116,6 +128,7 @@ export async function runSealedScene(deps: SealedSceneDeps): Promise<string[]> {
     // The outsider's desk is past the sealed message once it has read what came after it.
     const marker = await createPublisher({ js: italy.js, signer: deps.signers.get("it")!, bounds: config.bounds, log }).publish({ channel: "crime", kind: "bulletin", tlp: "GREEN", lang: "it", data: { ...bulletin, title: "Avviso pubblico: controlli rafforzati sui RAEE" } });
     while (!read.get(OUTSIDER)!.has(marker.id) && Date.now() < deadline) await sleep(50);
+    judge("the UAE's desk, not a recipient, reading the sealed bulletin", "acknowledged unread", !read.get(OUTSIDER)!.has(sealed.id) && read.get(OUTSIDER)!.has(marker.id), read.get(OUTSIDER)!.has(sealed.id) ? "handed to its handler" : "not past it in time");
     if (read.get(OUTSIDER)!.has(sealed.id)) unexpected.push("the UAE's desk, not a recipient, was handed the sealed bulletin");
     else if (read.get(OUTSIDER)!.has(marker.id)) log.info({ desk: OUTSIDER }, "🙈 the UAE's desk, not a recipient, acknowledged it unread");
     else unexpected.push("the UAE's desk did not get past the sealed bulletin");
@@ -139,13 +152,14 @@ export async function runSealedScene(deps: SealedSceneDeps): Promise<string[]> {
       const msg = await adminBus.jsm.streams.getMessage(StreamName.crime, { last_by_subj: attack.subject });
       const verdict = msg ? await spain({ subject: msg.subject, body: msg.data, header: (n) => msg.header.get(n) || undefined, receivedAt: msg.time }) : undefined;
       const reason = verdict && !verdict.ok ? verdict.reason : undefined;
+      judge(expected === Reason.Policy ? "a plaintext RED signed by Italy, sent past its SDK" : "Italy's ciphertext lifted into France's envelope", `refused by Spain's desk as ${expected}`, reason === expected, reason ? `refused as ${reason}` : "accepted");
       if (reason !== expected) unexpected.push(`Spain's desk: ${attack.subject} gave ${reason ?? "no rejection"}, expected ${expected}`);
       else log.warn({ desk: "es", subject: attack.subject, reason, detail: verdict && !verdict.ok ? verdict.detail : "" }, "⛔ refused");
     }
   } finally {
     await Promise.all(desks.map((d) => d.stop()));
   }
-  return unexpected;
+  return { unexpected, attacks };
 }
 
 function signedRaw(signer: Signer, envelope: Record<string, unknown>) {

@@ -19,6 +19,8 @@ import type { Monitor } from "../monitor/service.js";
 import { createRecall, createTracking, memorySentLog, sentLogLimits, TRACKING_BUCKET, trackingConsumerName, type Tracking } from "../tracking/index.js";
 import { DataContentType, PriorityChannel } from "../../schemas/protocol.js";
 import { demoScenario } from "./scenario.js";
+import type { AttackOutcome } from "./run.js";
+import type { SceneOutcome } from "./scene-sealed.js";
 
 /**
  * The v1.1 scene (requests, receipts, originator control, recall), after the main scenario: Spain
@@ -52,12 +54,13 @@ export interface TrackingSceneDeps {
   readonly timeoutMs?: number;
 }
 
-export async function runTrackingScene({ config, log: parent, adminBus, ministries, signers, verify, directory, encKeyFileOf, monitor, timeoutMs = 30_000 }: TrackingSceneDeps): Promise<{ unexpected: string[] }> {
+export async function runTrackingScene({ config, log: parent, adminBus, ministries, signers, verify, directory, encKeyFileOf, monitor, timeoutMs = 30_000 }: TrackingSceneDeps): Promise<SceneOutcome> {
   const log = parent.child({ svc: "tracking-scene" });
   const unexpected: string[] = [];
+  const attacks: AttackOutcome[] = [];
   if (!PARTIES.every((c) => existsSync(encKeyFileOf(c)))) {
     log.warn({ member: PARTIES.find((c) => !existsSync(encKeyFileOf(c))) }, "tracking scene skipped: these keys predate encryption keys (v1.1); remove the member folders to make new ones");
-    return { unexpected };
+    return { unexpected, attacks };
   }
   const sealing = { directory, groups: directory };
   // What the host stores of a restricted event: ciphertext sealed to exactly its recipients.
@@ -164,11 +167,14 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
     await until("Spain reading Italy's RED bulletin", () => saw("es", red.id));
     const onward = { channel: "crime" as const, kind: "bulletin", tlp: "RED" as const, lang: "es" as const, recipients: ["fr"], derivedfrom: `it:${red.id}`,
       data: { ...base, title: "Red de transitarios ficticios (de Italia)", summary: "Información de Italia transmitida con su consentimiento." } };
+    const withoutConsent = { scene: "tracking" as const, name: "Spain passing Italy's RED bulletin to France without Italy's consent", expected: `refused by Spain's SDK (${ErrorCode.ConsentMissing})` };
     try {
       await t("es").client!.publish(onward);
       unexpected.push("tracking scene: Spain passed on Italy's RED bulletin without consent");
+      attacks.push({ ...withoutConsent, ok: false, outcome: "published" });
     } catch (err) {
       if (!isAllianceError(err, ErrorCode.ConsentMissing)) throw err;
+      attacks.push({ ...withoutConsent, ok: true, outcome: withoutConsent.expected });
       log.warn({ code: err.code }, "⛔ Spain may not pass Italy's RED bulletin to France without Italy's consent");
     }
     const please = await t("es").client!.request({ channel: "crime", to: ["it"], urgency: "urgent", lang: "es", subject: "Consentimiento", question: `¿Podemos transmitir ${red.id} a Francia?` });
@@ -207,5 +213,5 @@ export async function runTrackingScene({ config, log: parent, adminBus, ministri
       for (const channel of PriorityChannel.options) await adminBus.jsm.consumers.delete(streamForChannel(channel), trackingConsumerName(code)).catch(() => false);
     }
   }
-  return { unexpected };
+  return { unexpected, attacks };
 }

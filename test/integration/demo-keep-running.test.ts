@@ -74,6 +74,16 @@ describe("demo - kept running", () => {
       expect(stdout).toContain("SIGINT: stopping");
       expect(stdout.indexOf("⏹ stopped")).toBeGreaterThan(stdout.indexOf("SIGINT: stopping"));
       expect(stdout.slice(stdout.indexOf("⏹ stopped"))).toContain("PASS");
+      // The verdict lists every scene's attacks, each with what became of it.
+      const verdict = stdout.slice(stdout.indexOf("──────── verdict"));
+      expect(verdict).toMatch(/^attacks on sealed distribution \(v1\.1\):$/m);
+      expect(verdict).toContain("✔ the host's administrator reading Italy's RED bulletin from the stream: ciphertext only");
+      expect(verdict).toContain("✔ a grep of the broker's store for the sealed bulletin: no plaintext on disk");
+      expect(verdict).toContain("✔ the UAE's desk, not a recipient, reading the sealed bulletin: acknowledged unread");
+      expect(verdict).toContain("✔ a plaintext RED signed by Italy, sent past its SDK: refused by Spain's desk as policy");
+      expect(verdict).toContain("✔ Italy's ciphertext lifted into France's envelope: refused by Spain's desk as undecryptable");
+      expect(verdict).toMatch(/^attacks on the originator's control \(v1\.1\):$/m);
+      expect(verdict).toContain("✔ Spain passing Italy's RED bulletin to France without Italy's consent: refused by Spain's SDK (ERR_CONSENT_MISSING)");
       expect(stderr).not.toContain("unexpected error");
       expect(stderr).not.toContain("ERR_DEMO_FAILED");
       // The embedded nats-server is gone too: its port refuses connections.
