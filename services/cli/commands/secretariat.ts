@@ -67,7 +67,8 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
       const [{ memberAdmissionHook, reconcileAdmittedMembers }, { readViews }] = await Promise.all([import("../../identity/admit.js"), import("../../secretariat/views.js")]);
       // The record says who was admitted: the members view the secretariat writes before each hook.
       await ctx.withBus("alliance-secretariat-admission", async (bus) => {
-        const admitted = async () => Object.values((await readViews(bus.js))?.members ?? {}).filter((m) => !m.founding && m.admissions.length > 0).map((m) => m.code);
+        // A member that has withdrawn since is left out: the accounts follow the record.
+        const admitted = async () => Object.values((await readViews(bus.js))?.members ?? {}).filter((m) => !m.founding && m.admissions.length > 0 && m.status !== "withdrawn").map((m) => m.code);
         const hookOptions = { config: ctx.config(), ...admission, admitted, log: ctx.log };
         await reconcileAdmittedMembers(hookOptions);
         await run(memberAdmissionHook(hookOptions));
