@@ -46,9 +46,9 @@ export const Quotas = z.strictObject({
    * (docs/security.md, "Governance under flood"); the founding declaration in five languages is
    * about 8 KiB.
    */
-  governanceMaxBodyBytes: z.int().min(4 * KiB).max(MiB).default(64 * KiB),
+  governanceMaxBodyBytes: z.int().min(4 * KiB).max(MiB).default(32 * KiB),
   /** Bytes the governance stream may hold. It has no age limit: it is the record. */
-  governanceStreamMaxBytes: Bytes.default(2_304 * MiB),
+  governanceStreamMaxBytes: Bytes.default(1_280 * MiB),
   /**
    * Messages one member may ever put on one governance subject (`alliance.secretariat.<code>.<kind>`).
    * New ones are refused beyond it; nothing already recorded is ever discarded.
@@ -107,6 +107,13 @@ export function streamMessageSizes(maxBodyBytes: number, quotas: Pick<Quotas, "h
   return { channel, governance, quarantine: Math.max(channel, governance) + QUARANTINE_HEADER_BYTES };
 }
 
+/**
+ * What the file store adds to each message beyond its headers and payload (a record header, the
+ * subject, a checksum; nats-server 2.9 counts them in a stream's bytes): rounded up, for the
+ * longest subject of the layout.
+ */
+export const STORED_MESSAGE_OVERHEAD_BYTES = 128;
+
 /** One line of the fair-share arithmetic: who × subjects each × messages per subject × message size. */
 export interface Reservation {
   readonly field: keyof Quotas;
@@ -122,7 +129,8 @@ export interface Reservation {
  * subjects × cap × max message size.
  */
 export function quotaReservations(maxBodyBytes: number, quotas: Quotas, replicas = 1): { streams: Reservation[]; account: Reservation } {
-  const size = streamMessageSizes(maxBodyBytes, quotas);
+  const sizes = streamMessageSizes(maxBodyBytes, quotas);
+  const size = { channel: sizes.channel + STORED_MESSAGE_OVERHEAD_BYTES, governance: sizes.governance + STORED_MESSAGE_OVERHEAD_BYTES, quarantine: sizes.quarantine + STORED_MESSAGE_OVERHEAD_BYTES };
   const m = quotas.maxMembers;
   const priorityKinds = PriorityKind.options.length;
   const memberGov = kindsPublishableBy("member").length;
@@ -132,9 +140,9 @@ export function quotaReservations(maxBodyBytes: number, quotas: Quotas, replicas
   // Writers: every member and the secretariat.
   const quarantine = (m + 1) * QUARANTINE_REASON_COUNT * quotas.quarantinePerSubjectMaxMsgs * size.quarantine;
   const streams: Reservation[] = [
-    { field: "channelStreamMaxBytes", bytes: channel, formula: `maxMembers ${m} × ${priorityKinds} kinds × channelPerSubjectMaxMsgs ${quotas.channelPerSubjectMaxMsgs} × ${size.channel} bytes` },
-    { field: "governanceStreamMaxBytes", bytes: governance, formula: `(maxMembers ${m} × ${memberGov} member kinds + ${secGov} secretariat kinds) × governancePerSubjectMaxMsgs ${quotas.governancePerSubjectMaxMsgs} × ${size.governance} bytes` },
-    { field: "quarantineStreamMaxBytes", bytes: quarantine, formula: `(maxMembers ${m} + the secretariat) × ${QUARANTINE_REASON_COUNT} reasons × quarantinePerSubjectMaxMsgs ${quotas.quarantinePerSubjectMaxMsgs} × ${size.quarantine} bytes` },
+    { field: "channelStreamMaxBytes", bytes: channel, formula: `maxMembers ${m} × ${priorityKinds} kinds × channelPerSubjectMaxMsgs ${quotas.channelPerSubjectMaxMsgs} × (${sizes.channel} + ${STORED_MESSAGE_OVERHEAD_BYTES}) bytes` },
+    { field: "governanceStreamMaxBytes", bytes: governance, formula: `(maxMembers ${m} × ${memberGov} member kinds + ${secGov} secretariat kinds) × governancePerSubjectMaxMsgs ${quotas.governancePerSubjectMaxMsgs} × (${sizes.governance} + ${STORED_MESSAGE_OVERHEAD_BYTES}) bytes` },
+    { field: "quarantineStreamMaxBytes", bytes: quarantine, formula: `(maxMembers ${m} + the secretariat) × ${QUARANTINE_REASON_COUNT} reasons × quarantinePerSubjectMaxMsgs ${quotas.quarantinePerSubjectMaxMsgs} × (${sizes.quarantine} + ${STORED_MESSAGE_OVERHEAD_BYTES}) bytes` },
   ];
   // A replicated stream reserves its max_bytes on each of its replicas, all in the account.
   const total = replicas * (3 * quotas.channelStreamMaxBytes + quotas.governanceStreamMaxBytes + quotas.quarantineStreamMaxBytes + m * quotas.processedBucketMaxBytes + quotas.kvHeadroomBytes);

@@ -38,7 +38,7 @@ describe("quotas - the fair share is a guarantee by construction (docs/security.
     const message = refusal({ channelPerSubjectMaxMsgs: 100_000, channelStreamMaxBytes: 768 * 1024 * 1024 });
     expect(message).toContain("/etc/alliance/test.json");
     expect(message).toContain("quotas.channelStreamMaxBytes");
-    expect(message).toContain("maxMembers 12 × 8 kinds × channelPerSubjectMaxMsgs 100000 × 278528 bytes");
+    expect(message).toContain("maxMembers 12 × 8 kinds × channelPerSubjectMaxMsgs 100000 × (278528 + 128) bytes");
     expect(refusal({ governancePerSubjectMaxMsgs: 10_000 })).toContain("quotas.governanceStreamMaxBytes");
     expect(refusal({ quarantinePerSubjectMaxMsgs: 10_000 })).toContain("quotas.quarantineStreamMaxBytes");
     expect(refusal({ accountMaxFileBytes: 64 * 1024 ** 3 })).toContain("quotas.accountMaxFileBytes");
