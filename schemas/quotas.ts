@@ -154,9 +154,13 @@ export function quotaReservations(maxBodyBytes: number, quotas: Quotas, replicas
 
 /**
  * A server's JetStream max_file_store: it holds one replica of every stream, so the account's
- * limit divided by the replicas (a single server: the whole limit). Generated for the local
- * servers (services/natsd/server.ts); config/nats/cluster-*.conf is checked against it.
+ * limit divided by the replicas (a single server: the whole limit), twice: re-enabling JetStream
+ * for the account (`alliance recover resync-usage`, docs/operations.md "After a flood") reserves its
+ * limit again before the old reservation is released, and with room for only one the account
+ * stays disabled (seen on nats-server 2.9.10, test/integration/quotas.test.ts). A reservation, not
+ * disk: only what is stored is written. Generated for the local servers (services/natsd/server.ts);
+ * config/nats/cluster-*.conf is checked against it (test/unit/quotas-config.test.ts).
  */
 export function serverMaxFileStoreBytes(quotas: Pick<Quotas, "accountMaxFileBytes">, replicas = 1): number {
-  return Math.ceil(quotas.accountMaxFileBytes / replicas);
+  return 2 * Math.ceil(quotas.accountMaxFileBytes / replicas);
 }
