@@ -11,12 +11,9 @@ import type { ConsumerMessages, JsMsg } from "../bus/core/nats-types.js";
 import { createPublisher } from "../bus/publish/publisher.js";
 import { createQuarantineWriter, type QuarantineWriter } from "../bus/consume/quarantine.js";
 import { StreamName } from "../bus/wire/subjects.js";
-import { parseSignatureHeader, verifyDetachedNative } from "../bus/wire/jws.js";
-import { createSignaturePool, type SignaturePool } from "../bus/wire/signature-pool.js";
-import { availableParallelism } from "node:os";
 import { createEmitter } from "./emitter.js";
 import { createRejectedBatch } from "./rejected-batch.js";
-import { createFold, toStreamMessage, type Fold, type Folded, type StreamMessage } from "./fold.js";
+import { createFold, toStreamMessage, type Fold, type Folded } from "./fold.js";
 import { foundingState } from "./state/initial.js";
 import type { GovState, MemberView } from "./state/types.js";
 import { openViewStore, type ViewStore } from "./views.js";
@@ -88,13 +85,6 @@ const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 /** Rejected messages whose quarantine copies may be in flight before the views are brought up to them. */
 const REJECTED_BATCH = 256;
 const EMIT_INTERVAL_MS = 2_000;
-/**
- * Messages waiting behind the one being folded at which the signature workers start (and stay,
- * until stop): a backlog, such as a member's junk stored ahead of a vote. Their Ed25519 checks (the
- * largest cost of a signed junk message, ~200 µs at 64 KiB) then run on a worker thread while the
- * fold works through the messages before them, as in a rebuild (rebuild.ts).
- */
-const VERIFY_AHEAD_AFTER = 32;
 const RETRY_DELAY_MS = 1_000;
 
 /**
@@ -129,8 +119,9 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
   const quarantine = deps.quarantine ?? createQuarantineWriter(bus.js, { writer: config.secretariat.code });
   const rejected = createRejectedBatch({ quarantine, durable, log });
 
-  async function handle(msg: JsMsg, sm: StreamMessage): Promise<void> {
+  async function handle(msg: JsMsg): Promise<void> {
     const f = fold!;
+    const sm = toStreamMessage(msg);
     const msgId = msg.headers?.get(Header.MsgId);
     if (msgId) emitter.folded(msgId);
     if (sm.seq <= f.state.lastSeq) {
@@ -193,60 +184,10 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
     await Promise.resolve(deps.onMemberAdmitted(member)).catch((err: unknown) => log.error({ err, member: member.code }, "onMemberAdmitted failed"));
   }
 
-  let pool: SignaturePool | undefined;
-  /** Starts the Ed25519 check of a message read ahead, under the key the fold has for it now. */
-  function submit(sm: StreamMessage): void {
-    if (!pool) return;
-    const header = sm.header(Header.Signature);
-    const sig = header === undefined ? undefined : parseSignatureHeader(header);
-    if (!sig?.ok) return;
-    const found = fold!.directory.lookup(sig.value.header.kid, sm.receivedAt);
-    if (found.status === "active") pool.submit(sm.body, sig.value, found.key);
-  }
-
-  /**
-   * The consumer's messages, read ahead of the fold without waiting: each is handed to the
-   * signature workers as it arrives, then folded in order. The server still lets at most
-   * SECRETARIAT_READ_AHEAD out before the first is acknowledged.
-   */
-  async function* readAhead(consumed: ConsumerMessages): AsyncGenerator<{ msg: JsMsg; sm: StreamMessage }> {
-    const queue: { msg: JsMsg; sm: StreamMessage }[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    let failure: { err: unknown } | undefined;
-    void (async () => {
-      try {
-        for await (const msg of consumed) {
-          const sm = toStreamMessage(msg);
-          if (!pool && queue.length >= VERIFY_AHEAD_AFTER && availableParallelism() > 1) pool = createSignaturePool();
-          submit(sm);
-          queue.push({ msg, sm });
-          wake?.();
-        }
-      } catch (err) {
-        failure = { err };
-      } finally {
-        ended = true;
-        wake?.();
-      }
-    })();
-    for (;;) {
-      const next = queue.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (failure) throw failure.err;
-      if (ended) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  }
-
   async function loop(consumed: ConsumerMessages): Promise<void> {
-    for await (const { msg, sm } of readAhead(consumed)) {
+    for await (const msg of consumed) {
       try {
-        await handle(msg, sm);
+        await handle(msg);
       } catch (err) {
         if (isAllianceError(err, ErrorCode.ViewsConflict)) throw err;
         log.error({ err, seq: msg.info.streamSequence }, "message not applied; it will be redelivered");
@@ -263,10 +204,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
       await views.initialise(state);
       log.info({ members: Object.keys(state.members).length }, "views seeded with the founding directory");
     }
-    fold = await createFold({
-      bounds: config.bounds, state,
-      engine: (body, sig, key) => (pool ? pool.check(body, sig, key) : verifyDetachedNative(body, sig, key)),
-    });
+    fold = await createFold({ bounds: config.bounds, state });
     await ensureConsumer(bus.jsm, spec);
     const consumer = await bus.js.consumers.get(spec.stream, durable);
     const streamInfo = await bus.jsm.streams.info(spec.stream);
@@ -295,8 +233,6 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
     await closed.catch(() => undefined);
     await flushRejected().catch((err: unknown) => log.warn({ err }, "quarantine copies not all confirmed at stop; the messages will be redelivered"));
     await emitter.settled();
-    await pool?.close();
-    pool = undefined;
   }
 
   return {
