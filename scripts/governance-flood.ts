@@ -15,10 +15,16 @@
  *   folded, refused, recorded and answered — the most expensive per message);
  * - when: `ahead` (default: the junk is all stored before the vote and before the secretariat
  *   reads it, the worst case) or `during` (the vote is cast half-way through the flood).
+ *
+ *     npx tsx scripts/governance-flood.ts channel [junk=2000]
+ *
+ * instead floods fr's eight crime subjects with the largest message the stream takes while es
+ * publishes a signed bulletin every 50 ms, and prints es's publish times.
  */
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { headers as natsHeaders } from "@nats-io/transport-node";
 import { kindsPublishableBy } from "../schemas/governance/common.js";
 import { openBus } from "../services/bus/core/bus.js";
 import { loadConfig } from "../services/bus/core/config.js";
@@ -47,7 +53,7 @@ const startSecretariat = async () => {
 };
 let secretariat: Secretariat = await startSecretariat();
 
-/** One junk message: subject, body, headers. */
+/** The junk messages: subject, body, headers. */
 async function junkMessages(): Promise<{ subject: string; body: Uint8Array; headers: Record<string, string> }[]> {
   const fr = members.signers.fr!;
   if (junkKind === "refused") {
@@ -67,6 +73,50 @@ async function junkMessages(): Promise<{ subject: string; body: Uint8Array; head
   }));
 }
 
+if (process.argv[2] === "channel") {
+  try {
+    const n = Number(process.argv[3] ?? 2000);
+    const { desiredStreams } = await import("../services/bus/admin/streams.js");
+    const { PriorityKind } = await import("../schemas/protocol.js");
+    const { createPublisher } = await import("../services/bus/publish/publisher.js");
+    const { sampleCrimeBulletin } = await import("../test/helpers/fixtures.js");
+    const limit = desiredStreams(config.bounds, config.quotas).find((st) => st.name === "ALLIANCE_CRIME")!.max_msg_size!;
+    const payload = new Uint8Array(limit - 128).fill(0x7b);
+    const es = createPublisher({ js: bus.js, signer: members.signers.es!, bounds: config.bounds, log: testLog });
+    let done = false;
+    const times: number[] = [];
+    const publishing = (async () => {
+      while (!done) {
+        const t = Date.now();
+        await es.publish({ channel: "crime", kind: "bulletin", tlp: "AMBER", lang: "es", data: sampleCrimeBulletin() });
+        times.push(Date.now() - t);
+        await sleep(50);
+      }
+    })();
+    const startedAt = Date.now();
+    const inFlight = new Set<Promise<unknown>>();
+    let sent = 0;
+    for (let i = 0; i < n; i++) {
+      const p = flooder.js.publish(`alliance.crime.fr.${PriorityKind.options[i % PriorityKind.options.length]}`, payload, { msgID: randomUUID(), retries: 0 }).then(() => sent++, () => undefined);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      if (inFlight.size >= 64) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const seconds = (Date.now() - startedAt) / 1000;
+    done = true;
+    await publishing;
+    times.sort((a, b) => a - b);
+    process.stdout.write(`${JSON.stringify({ flood: n, size: payload.length, stored: sent, floodPerSecond: Math.round(sent / seconds), floodMBps: Math.round((sent * payload.length) / seconds / 1e6), esPublishes: times.length, esMedianMs: times[Math.floor(times.length / 2)], esMaxMs: times[times.length - 1], load: loadavg().map((l) => l.toFixed(1)).join(" ") })}\n`);
+  } finally {
+    await secretariat.stop();
+    await flooder.close();
+    await bus.close();
+    await server.stop();
+  }
+  process.exit(0);
+}
+
 try {
   const gov = (signer: string, kind: string, data: unknown) => publishGov(bus, members.signers[signer]!, config.bounds, testLog, kind, data);
   const applied = await gov("sec", "membership-applied", applicationData("jo"));
@@ -75,7 +125,6 @@ try {
   const junk = await junkMessages();
   if (when === "ahead") await secretariat.stop();
 
-  const { headers: natsHeaders } = await import("@nats-io/transport-node");
   const startedAt = Date.now();
   let sent = 0;
   let refused = 0;
