@@ -33,6 +33,7 @@ export function evaluateRules(input: RuleInput): Check[] {
     ...input.missing.map((m): Check => ({ rule: Rule.StreamMissing, level: Level.Critical, stream: m.stream, message: `Stream ${m.stream} cannot be read: ${m.error}.` })),
     ...input.streams.flatMap((s) => [streamLimitsCheck(s, input), replicasCheck(s)]),
     ...storageChecks(input),
+    ...quotaChecks(input.streams, input.members),
     ...input.consumers.flatMap((c) => consumerChecks(c, input)),
     quarantineCheck(input),
     ...advisoryChecks(input),
@@ -95,7 +96,7 @@ function storageChecks({ storage, streams, thresholds: t, members }: RuleInput):
     const tail = level === Level.Ok ? "" : ": publishes will be refused when it is full (docs/operations.md, \"After a flood\")";
     return { rule: Rule.Storage, level, value: ratio, ...(level !== Level.Ok && top ? { member: top.origin } : {}), message: `${what} uses ${bytes(use.used)} of ${bytes(use.limit)} (${percent(ratio)})${reserved}${who}${tail}.` };
   };
-  return [one("The alliance account", storage.account), ...(storage.server ? [one("The server", storage.server)] : []), ...quotaChecks(streams, members)];
+  return [one("The alliance account", storage.account), ...(storage.server ? [one("The server", storage.server)] : [])];
 }
 
 /**
