@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../../services/bus/core/bus.js";
 import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import { removeSubjectMessages } from "../../services/bus/admin/remove.js";
-import { streamMaxMsgSize } from "../../services/bus/admin/streams.js";
+import { provisionStreams, streamMaxMsgSize } from "../../services/bus/admin/streams.js";
+import { ErrorCode, isAllianceError } from "../../services/bus/core/errors.js";
 import { quotaReservations } from "../../schemas/quotas.js";
 import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { StreamName } from "../../services/bus/wire/subjects.js";
@@ -77,6 +78,17 @@ describe("quotas - enforced by the broker, generated from config", () => {
     expect(after.state.first_seq).toBe(before.state.messages === 0 ? 1 : before.state.first_seq);
     // es's own subject on the same stream is untouched by fr's cap.
     expect((await es.js.publish("alliance.extremism.es.alert", junk(1024), { msgID: randomUUID() })).stream).toBe(StreamName.extremism);
+  });
+
+  it("lowering a cap below what a subject holds is refused: nats-server would delete the oldest messages to apply it", async () => {
+    // fr holds 20 on alliance.extremism.fr.alert (the test before).
+    const lowered = { ...config.quotas, channelPerSubjectMaxMsgs: 10 };
+    const err = await provisionStreams(admin.jsm, config.bounds, testLog, lowered).then(() => undefined, (e: unknown) => e);
+    expect(isAllianceError(err, ErrorCode.ConfigInvalid), String(err)).toBe(true);
+    expect(String(err)).toMatch(/alliance\.extremism\.fr\.alert/);
+    const info = await admin.jsm.streams.info(StreamName.extremism, { subjects_filter: ">" });
+    expect(info.state.subjects?.["alliance.extremism.fr.alert"]).toBe(20);
+    expect(info.config.max_msgs_per_subject).toBe(config.quotas.channelPerSubjectMaxMsgs);
   });
 
   it("a message over the body bound plus headers is refused at the broker; one just over the bound still arrives as evidence", async () => {

@@ -4,6 +4,7 @@ import { Quotas, type Bounds } from "../../../schemas/config.js";
 import { STREAM_MAX_MSG_BYTES, streamMessageSizes } from "../../../schemas/quotas.js";
 import { Channel } from "../../../schemas/protocol.js";
 import type { Logger } from "../core/logger.js";
+import { AllianceError, ErrorCode } from "../core/errors.js";
 import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "../wire/subjects.js";
 
 const DAY_NS = 86_400 * 1e9;
@@ -81,6 +82,7 @@ export async function provisionStreams(jsm: JetStreamManager, bounds: Bounds, lo
     if (!existing) {
       outcome = { name: desired.name, action: "created", info: await jsm.streams.add(desired) };
     } else if (differs(existing.config, desired)) {
+      await refuseShrinkingBelowContent(jsm, existing, desired);
       outcome = { name: desired.name, action: "updated", info: await jsm.streams.update(desired.name, desired) };
     } else {
       outcome = { name: desired.name, action: "unchanged", info: existing };
@@ -100,7 +102,31 @@ export async function limitBucketBytes(jsm: JetStreamManager, bucket: string, ma
   const name = `KV_${bucket}`;
   const info = await jsm.streams.info(name);
   if (info.config.max_bytes === maxBytes) return;
+  if (info.state.bytes > maxBytes) {
+    throw new AllianceError(ErrorCode.ConfigInvalid, `bucket ${bucket} holds ${info.state.bytes} bytes, more than quotas.processedBucketMaxBytes = ${maxBytes}: lowering its limit would delete the oldest records; raise the quota`);
+  }
   await jsm.streams.update(name, { ...info.config, max_bytes: maxBytes });
+}
+
+/**
+ * nats-server applies a lowered max_bytes or max_msgs_per_subject to what a stream already holds
+ * by deleting the oldest messages, whatever the discard policy: lowering the quotas below what is
+ * stored would erase part of the governance record (or members' messages). Refused instead,
+ * naming the stream, the subject and the quota; the operator raises the quota or removes the
+ * messages first (docs/operations.md, "After a flood").
+ */
+async function refuseShrinkingBelowContent(jsm: JetStreamManager, existing: StreamInfo, desired: DesiredStream): Promise<void> {
+  const name = desired.name;
+  if (desired.max_bytes !== undefined && desired.max_bytes > 0 && existing.state.bytes > desired.max_bytes) {
+    throw new AllianceError(ErrorCode.ConfigInvalid, `stream ${name} holds ${existing.state.bytes} bytes, more than its new max_bytes ${desired.max_bytes}: updating would delete the oldest messages; raise the quota or remove messages first`);
+  }
+  const cap = desired.max_msgs_per_subject ?? -1;
+  if (cap <= 0 || existing.state.messages <= cap || ((existing.config.max_msgs_per_subject ?? -1) > 0 && existing.config.max_msgs_per_subject! <= cap)) return;
+  const info = await jsm.streams.info(name, { subjects_filter: ">" });
+  const over = Object.entries(info.state.subjects ?? {}).find(([, n]) => n > cap);
+  if (over) {
+    throw new AllianceError(ErrorCode.ConfigInvalid, `stream ${name} holds ${over[1]} messages on ${over[0]}, more than its new per-subject cap ${cap}: updating would delete the oldest; raise the quota or remove messages first`);
+  }
 }
 
 function differs(actual: StreamConfig, desired: DesiredStream): boolean {
