@@ -3,7 +3,7 @@ import { AccessConfig, checkAccess } from "./access.js";
 import { MonitorConfig } from "./monitor.js";
 import { Channel, Lang, MemberCode, SECRETARIAT_CODE } from "./protocol.js";
 import { TrackingConfig } from "./tracking.js";
-import { Quotas } from "./quotas.js";
+import { quotaReservations, Quotas } from "./quotas.js";
 
 /** `config/alliance.json`: who the alliance is and the bounds every service enforces. */
 export const MemberConfig = z.strictObject({
@@ -89,13 +89,32 @@ export const AllianceConfig = z
     if (config.bounds.duplicateWindowSeconds < 2 * config.bounds.skewSeconds) {
       ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must be at least twice bounds.skewSeconds" });
     }
-    const streams = 3 * config.quotas.channelStreamMaxBytes + config.quotas.governanceStreamMaxBytes + config.quotas.quarantineStreamMaxBytes;
-    if (streams > config.quotas.accountMaxFileBytes) {
-      ctx.addIssue({ code: "custom", path: ["quotas", "accountMaxFileBytes"], message: `must hold the five streams' limits (${streams} bytes) and the KV buckets` });
-    }
+    checkQuotas(config, ctx);
     if (config.bounds.duplicateWindowSeconds > config.bounds.streamMaxAgeDays * 86_400) {
       ctx.addIssue({ code: "custom", path: ["bounds", "duplicateWindowSeconds"], message: "must not exceed the stream max age" });
     }
   });
 export type AllianceConfig = z.infer<typeof AllianceConfig>;
+
+/**
+ * The fair share as a guarantee (docs/security.md, "Quotas"): each stream must hold every
+ * member's full share, `maxMembers` of them, and the account the sum; otherwise one member within
+ * its caps could fill a stream and the others' publishes would be refused.
+ */
+function checkQuotas(config: { members: readonly unknown[]; bounds: Bounds; quotas: Quotas }, ctx: z.RefinementCtx): void {
+  const { quotas } = config;
+  if (config.members.length > quotas.maxMembers) {
+    ctx.addIssue({ code: "custom", path: ["quotas", "maxMembers"], message: `must be at least the ${config.members.length} members listed: the streams are sized for it` });
+  }
+  if (quotas.governanceMaxBodyBytes > config.bounds.maxBodyBytes) {
+    ctx.addIssue({ code: "custom", path: ["quotas", "governanceMaxBodyBytes"], message: `must not exceed bounds.maxBodyBytes (${config.bounds.maxBodyBytes})` });
+  }
+  const { streams, account } = quotaReservations(config.bounds.maxBodyBytes, quotas, config.bounds.replicas);
+  for (const need of [...streams, account]) {
+    const have = quotas[need.field] as number;
+    if (have < need.bytes) {
+      ctx.addIssue({ code: "custom", path: ["quotas", need.field], message: `is ${have} bytes; must hold ${need.formula} = ${need.bytes} bytes (every member's full share, docs/security.md "Quotas")` });
+    }
+  }
+}
 export { Quotas };

@@ -34,6 +34,46 @@ export const SecretariatKind = {
 export type SecretariatKind = (typeof SecretariatKind)[keyof typeof SecretariatKind];
 export const SECRETARIAT_KINDS: readonly SecretariatKind[] = Object.values(SecretariatKind);
 
+/** Who may perform each kind: the secretariat, a member, or either (the state decides further). */
+export type GovernanceActor = "secretariat" | "member" | "either";
+
+/**
+ * The actor of every kind: what the fold enforces (services/secretariat/state/apply.ts) and what
+ * the broker's permissions name (services/identity/permissions.ts), so that a member can store
+ * only kinds it may perform, and the governance stream's reservation counts exactly those
+ * (schemas/quotas.ts).
+ */
+export const SECRETARIAT_KIND_ACTOR: Readonly<Record<SecretariatKind, GovernanceActor>> = {
+  "membership-applied": "secretariat",
+  // Anyone signed may try; the transition answers a non-member's vote with not-a-member.
+  "vote-cast": "either",
+  "membership-decided": "secretariat",
+  "motion-filed": "secretariat",
+  "member-suspended": "secretariat",
+  "member-reinstated": "secretariat",
+  "member-withdrew": "member",
+  "key-rotated": "either",
+  "key-revoked": "either",
+  "enc-key-rotated": "member",
+  "operating-model-drafted": "secretariat",
+  "operating-model-adopted": "secretariat",
+  "working-group-formed": "secretariat",
+  "working-group-joined": "member",
+  "working-group-left": "member",
+  "project-proposed": "secretariat",
+  "project-registered": "member",
+  "project-withdrawn": "member",
+  "project-closed": "secretariat",
+  "declaration-published": "secretariat",
+  "declaration-signed": "member",
+  "action-rejected": "secretariat",
+};
+
+/** The kinds a member, or the secretariat, may publish on its own governance subjects. */
+export function kindsPublishableBy(who: "member" | "secretariat"): SecretariatKind[] {
+  return SECRETARIAT_KINDS.filter((kind) => SECRETARIAT_KIND_ACTOR[kind] === who || SECRETARIAT_KIND_ACTOR[kind] === "either");
+}
+
 export function isSecretariatKind(kind: string): kind is SecretariatKind {
   return (SECRETARIAT_KINDS as readonly string[]).includes(kind);
 }

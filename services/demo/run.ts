@@ -99,7 +99,7 @@ export async function runDemo({ config, log, servers, dataDir, timeoutMs = 60_00
   }
   const security = servers ? undefined : prepareLocalSecurity({ config, dir: dataDir, bundles: keys.bundles, memberSeedFile: keys.memberSeedFile });
   const natsDir = join(dataDir, "nats");
-  const embedded = servers ? undefined : await startNatsServer({ dir: natsDir, name: "alliance-demo", extraConfig: security!.serverConfig(configFileOf(natsDir)) });
+  const embedded = servers ? undefined : await startNatsServer({ dir: natsDir, name: "alliance-demo", extraConfig: security!.serverConfig(configFileOf(natsDir)), quotas: config.quotas });
   const url = servers ?? embedded!.url;
   if (embedded) log.info({ url, store: resolve(dataDir, "nats"), creds: security!.auth.dir, ca: security!.certs.caFile }, "embedded nats-server with JetStream, nkey authentication and TLS started");
   say(embedded ? `▶ embedded nats-server with JetStream, an nkey per identity and TLS: ${url} (store ${resolve(dataDir, "nats")})` : `▶ using the NATS server at ${url}`);

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { bundleFileName, type MemberBundle } from "../../schemas/bundle.js";
 import type { AllianceConfig, MemberConfig } from "../../schemas/config.js";
+import { Quotas } from "../../schemas/quotas.js";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
 import type { Logger } from "../bus/core/logger.js";
 import { installBundleKeys, writeServerAuth, type AuthConfig } from "./auth-files.js";
@@ -122,6 +123,15 @@ export async function admitMemberCredentials({ config, member, bundle, credsDir,
   if (bundle && bundle.code !== member.code) throw new AllianceError(ErrorCode.BundleInvalid, `the bundle is ${bundle.code}'s, not ${member.code}'s`);
   const listed = config.members.some((m) => m.code === member.code);
   const next = listed ? config : { ...config, members: [...config.members, member] };
+  // The streams reserve room for quotas.maxMembers members' full shares (docs/security.md,
+  // "Quotas"): one more would make the fair share a hope again. Refused here, before any
+  // credential exists, so the member cannot connect until the operator raises maxMembers with
+  // the stream sizes (config validation checks both) and admits it again.
+  const maxMembers = (config.quotas ?? Quotas.parse({})).maxMembers;
+  if (next.members.length > maxMembers) {
+    log?.error({ member: member.code, members: next.members.length, maxMembers }, "admission refused: quotas.maxMembers reached");
+    throw new AllianceError(ErrorCode.MemberQuotaExceeded, `admitting ${member.code} makes ${next.members.length} members; the streams are sized for quotas.maxMembers = ${maxMembers}: raise it (and the stream sizes config validation then asks for), reload, and admit again`);
+  }
   const auth = writeServerAuth(next, credsDir, bundle ? { bundles: [bundle] } : {});
   const key = auth.keys.find((k) => k.identity.name === member.code)!;
   if (server) await reloadServer(server);

@@ -1,5 +1,5 @@
 import type { AllianceConfig } from "../../schemas/config.js";
-import { SECRETARIAT_KINDS } from "../../schemas/governance/common.js";
+import { kindsPublishableBy } from "../../schemas/governance/common.js";
 import { Channel, GOVERNANCE_CHANNEL, PriorityKind, SECRETARIAT_CODE } from "../../schemas/protocol.js";
 import { processedBucket } from "../bus/consume/idempotency.js";
 import { TRACKING_BUCKET, trackingViewSubjects } from "../tracking/bucket.js";
@@ -81,13 +81,16 @@ function participantPermissions(name: string, config: Config): UserPermissions {
   const channels = name === SECRETARIAT_CODE ? [GOVERNANCE_CHANNEL] : Channel.options;
   // Each kind is named: with `.>` a member could spread a flood over endless subjects, and the
   // streams' per-subject quotas (docs/security.md, "Quotas") would bound nothing.
-  const kindsOf = (channel: Channel): readonly string[] => (channel === GOVERNANCE_CHANNEL ? SECRETARIAT_KINDS : PriorityKind.options);
+  // On the governance channel, only the kinds its identity may perform (SECRETARIAT_KIND_ACTOR):
+  // a member storing secretariat kinds would only add junk the secretariat must refuse.
+  const governanceKinds = kindsPublishableBy(name === SECRETARIAT_CODE ? "secretariat" : "member");
+  const kindsOf = (channel: Channel): readonly string[] => (channel === GOVERNANCE_CHANNEL ? governanceKinds : PriorityKind.options);
   const publish = new Set<string>([
     ...channels.flatMap((channel) => kindsOf(channel).map((kind) => `${SUBJECT_ROOT}.${channel}.${name}.${kind}`)),
     // Every subscriber copies what it rejects to quarantine (docs/protocol.md §7), under its own
     // code only: the subject names the writer of every entry, and no identity can write, or
     // suppress by de-duplication, under another's prefix.
-    quarantineWriterSubjects(name),
+    ...quarantineWriterSubjects(name),
     JsApi.info,
     // v1.1 tracking views (services/tracking): each participant writes its own three keys only
     // (with `<code>.>` it could fill the account's storage with keys of its choosing).

@@ -1,7 +1,9 @@
 import type { AllianceConfig } from "../../schemas/config.js";
 import { createKvView } from "../bus/admin/kv-views.js";
 import { ensureConsumer } from "../bus/admin/consumer.js";
-import { openProcessedRecord } from "../bus/consume/idempotency.js";
+import { limitBucketBytes } from "../bus/admin/streams.js";
+import { openProcessedRecord, processedBucket } from "../bus/consume/idempotency.js";
+import { Quotas } from "../../schemas/quotas.js";
 import type { Logger } from "../bus/core/logger.js";
 import type { JetStreamClient, JetStreamManager } from "../bus/core/nats-types.js";
 import { streamForChannel } from "../bus/wire/subjects.js";
@@ -21,7 +23,7 @@ export interface ProvisionedConsumer {
  */
 export async function provisionAccess(
   admin: { js: JetStreamClient; jsm: JetStreamManager },
-  config: Pick<AllianceConfig, "access" | "bounds" | "subscriber">,
+  config: Pick<AllianceConfig, "access" | "bounds" | "subscriber"> & { readonly quotas?: Quotas },
   log: Logger,
   /** Which declared consumers to create now (default all); every owner's bucket is made regardless. */
   only: (consumer: AllianceConfig["access"]["consumers"][number]) => boolean = () => true,
@@ -30,6 +32,9 @@ export async function provisionAccess(
   // owner of declared consumers (members may not create streams, so they cannot make their own).
   for (const owner of new Set(config.access.consumers.map((c) => c.owner))) {
     await openProcessedRecord(admin.js, `${owner}-provisioning`, config.bounds, owner);
+    // Each owner's records within a limit of its own (quotas.processedBucketMaxBytes): an owner
+    // writing junk keys there fills its own bucket only, never the account (docs/security.md).
+    await limitBucketBytes(admin.jsm, processedBucket(owner), (config.quotas ?? Quotas.parse({})).processedBucketMaxBytes);
   }
   for (const bucket of config.access.secretariatBuckets) {
     await createKvView(admin.js, bucket, { history: 1, replicas: config.bounds.replicas });

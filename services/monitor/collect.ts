@@ -84,6 +84,7 @@ export function toStreamSample(info: StreamInfo): StreamSample {
     consumerCount: s.consumer_count,
     maxMsgs: info.config.max_msgs ?? -1,
     maxBytes: info.config.max_bytes ?? -1,
+    maxMsgsPerSubject: info.config.max_msgs_per_subject ?? -1,
     replicas: info.config.num_replicas ?? 1,
     ...(info.cluster ? { cluster: toReplicaSample(info.cluster) } : {}),
     ...(s.subjects ? { subjects: { ...s.subjects } } : {}),

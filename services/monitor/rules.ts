@@ -33,6 +33,7 @@ export function evaluateRules(input: RuleInput): Check[] {
     ...input.missing.map((m): Check => ({ rule: Rule.StreamMissing, level: Level.Critical, stream: m.stream, message: `Stream ${m.stream} cannot be read: ${m.error}.` })),
     ...input.streams.flatMap((s) => [streamLimitsCheck(s, input), replicasCheck(s)]),
     ...storageChecks(input),
+    ...quotaChecks(input.streams, input.members),
     ...input.consumers.flatMap((c) => consumerChecks(c, input)),
     quarantineCheck(input),
     ...advisoryChecks(input),
@@ -96,6 +97,34 @@ function storageChecks({ storage, streams, thresholds: t, members }: RuleInput):
     return { rule: Rule.Storage, level, value: ratio, ...(level !== Level.Ok && top ? { member: top.origin } : {}), message: `${what} uses ${bytes(use.used)} of ${bytes(use.limit)} (${percent(ratio)})${reserved}${who}${tail}.` };
   };
   return [one("The alliance account", storage.account), ...(storage.server ? [one("The server", storage.server)] : [])];
+}
+
+/**
+ * Who is at its quota: an origin (a writer, in quarantine) with subjects at the stream's
+ * per-subject cap. Its new messages there are refused and nobody else's, so the stream itself
+ * never fills (docs/security.md, "Quotas") and the stream and account rules stay quiet; this one
+ * names the member, whether it floods or has simply used its share.
+ */
+function quotaChecks(streams: RuleInput["streams"], members: RuleInput["members"]): Check[] {
+  const checks: Check[] = [];
+  for (const s of streams) {
+    const cap = s.maxMsgsPerSubject ?? -1;
+    if (cap <= 0 || !s.subjects) continue;
+    const full = new Map<string, { subjects: number; messages: number }>();
+    for (const [subject, n] of Object.entries(s.subjects)) {
+      const origin = subject.split(".")[2];
+      if (origin === undefined || n < cap) continue;
+      const at = full.get(origin) ?? { subjects: 0, messages: 0 };
+      full.set(origin, { subjects: at.subjects + 1, messages: at.messages + n });
+    }
+    for (const [origin, at] of full) {
+      checks.push({
+        rule: Rule.Storage, level: Level.Warn, stream: s.name, member: origin, value: at.subjects,
+        message: `${memberLabel(origin, members)} is at its quota on ${s.name}: ${count(at.subjects)} of its subjects hold the cap of ${count(cap)} messages (${count(at.messages)} messages); its new messages there are refused, nobody else's (docs/operations.md, "After a flood").`,
+      });
+    }
+  }
+  return checks.sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
 }
 
 function replicasCheck(s: Omit<StreamView, "level" | "consumers">): Check {

@@ -49,6 +49,8 @@ export interface StreamSample {
   /** Configured limits; -1 or 0 when unlimited. */
   readonly maxMsgs: number;
   readonly maxBytes: number;
+  /** The per-subject cap (one origin's one kind; one writer's one reason in quarantine); absent or ≤ 0 when none. */
+  readonly maxMsgsPerSubject?: number;
   readonly replicas: number;
   readonly cluster?: ReplicaSample;
   /** Messages per subject, when asked for (the quarantine stream: one subject per reason). */

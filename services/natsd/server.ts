@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AllianceError, ErrorCode } from "../bus/core/errors.js";
+import { Quotas, serverMaxFileStoreBytes } from "../../schemas/quotas.js";
 import { ensureNatsServer } from "./binary.js";
 
 export interface NatsServerOptions {
@@ -14,6 +15,11 @@ export interface NatsServerOptions {
   readonly httpPort?: number;
   /** Extra top-level config text (accounts, tls, cluster) appended as it is. */
   readonly extraConfig?: string;
+  /**
+   * The quotas the server's JetStream store is sized for (its max_file_store holds the alliance
+   * account's limit, against which every stream's max_bytes is reserved); default the defaults.
+   */
+  readonly quotas?: Pick<Quotas, "accountMaxFileBytes">;
 }
 
 export interface RunningNatsServer extends AsyncDisposable {
@@ -38,15 +44,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The config every local server gets: loopback only, JetStream on, room for oversize evidence. */
-export function baseConfig(opts: { name: string; port: number; httpPort: number; storeDir: string }): string {
+/**
+ * The config every local server gets: loopback only, JetStream on, room for oversize evidence, a
+ * file store that holds the account's limit (a reservation, not disk: nats-server 2.9 counts the
+ * streams' max_bytes against it and writes only what is stored).
+ */
+export function baseConfig(opts: { name: string; port: number; httpPort: number; storeDir: string; maxFileStoreBytes?: number }): string {
   return [
     `server_name: ${JSON.stringify(opts.name)}`,
     `host: "127.0.0.1"`,
     `port: ${opts.port}`,
     `http: "127.0.0.1:${opts.httpPort}"`,
     `max_payload: 2MB`,
-    `jetstream { store_dir: ${JSON.stringify(opts.storeDir)}, max_memory_store: 256MB, max_file_store: 4GB }`,
+    `jetstream { store_dir: ${JSON.stringify(opts.storeDir)}, max_memory_store: 256MB, max_file_store: ${opts.maxFileStoreBytes ?? serverMaxFileStoreBytes(Quotas.parse({}))} }`,
   ].join("\n");
 }
 
@@ -67,7 +77,7 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Runni
   const name = options.name ?? `alliance-${port}`;
   const configFile = configFileOf(options.dir);
   const storeDir = join(options.dir, "jetstream");
-  writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir })}\n${options.extraConfig ?? ""}\n`);
+  writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir, maxFileStoreBytes: serverMaxFileStoreBytes(options.quotas ?? Quotas.parse({})) })}\n${options.extraConfig ?? ""}\n`);
   const logFd = openSync(join(options.dir, "nats-server.log"), "a");
   // Its own process group: Ctrl-C in a terminal signals the foreground group, and the server must
   // not stop before the services on it have drained; whoever started it stops it, last.

@@ -16,10 +16,10 @@ const SUMMARY_INTERVAL_MS = 5_000;
 export const GOVERNANCE_COPIES_PER_MINUTE = 100;
 
 export interface RejectedBatch {
-  /** Quarantines a rejected message without waiting; it is terminated once its copy is stored. */
+  /** Quarantines a rejected message without waiting; it is terminated once its copy is stored (without a copy: at the next settle). */
   add(msg: JsMsg, folded: Folded): void;
   size(): number;
-  /** Waits for every copy in flight; the highest stream sequence among them, if any. */
+  /** Terminates the messages without a copy, waits for every copy in flight; the highest stream sequence among them, if any. */
   settle(): Promise<number | undefined>;
 }
 
@@ -32,6 +32,7 @@ export interface RejectedBatch {
  */
 export function createRejectedBatch({ quarantine, durable, log }: { quarantine: QuarantineWriter; durable: string; log: Logger }): RejectedBatch {
   let inFlight: Promise<void>[] = [];
+  let toTerm: JsMsg[] = [];
   let highest: number | undefined;
   const counts = new Map<string, number>();
   const uncopied = new Map<string, number>();
@@ -69,7 +70,9 @@ export function createRejectedBatch({ quarantine, durable, log }: { quarantine: 
       highest = Math.max(highest ?? 0, folded.seq);
       if (!mayCopy(origin)) {
         uncopied.set(origin, (uncopied.get(origin) ?? 0) + 1);
-        msg.term();
+        // Terminated with the batch, all in one write: one socket write per junk message was the
+        // largest cost of refusing a flood (issue 11).
+        toTerm.push(msg);
         return;
       }
       inFlight.push(
@@ -83,10 +86,13 @@ export function createRejectedBatch({ quarantine, durable, log }: { quarantine: 
         ),
       );
     },
-    size: () => inFlight.length,
+    size: () => inFlight.length + toTerm.length,
     async settle() {
       const waiting = inFlight;
       inFlight = [];
+      const terms = toTerm;
+      toTerm = [];
+      for (const msg of terms) msg.term();
       await Promise.all(waiting);
       const last = highest;
       highest = undefined;

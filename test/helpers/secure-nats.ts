@@ -33,7 +33,7 @@ export async function startSecureTestServer(options: { config?: Readonly<Allianc
   const dir = mkdtempSync(join(tmpdir(), "alliance-secure-"));
   const security = prepareLocalSecurity({ config, dir: join(dir, "security"), ...(options.mutualTls ? { mutualTls: true } : {}) });
   const natsDir = join(dir, "nats");
-  const server = await startNatsServer({ dir: natsDir, extraConfig: security.serverConfig(configFileOf(natsDir)) });
+  const server = await startNatsServer({ dir: natsDir, extraConfig: security.serverConfig(configFileOf(natsDir)), quotas: config.quotas });
   const open = (identity: string, overrides: Partial<ConnectionOptions> = {}) =>
     openBus({ servers: server.url, name: `test-${identity}`, config, log: testLog, connectOptions: { ...security.clientOptions(identity), maxReconnectAttempts: 0, ...overrides } });
   if (options.provision !== false) {

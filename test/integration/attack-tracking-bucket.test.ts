@@ -16,8 +16,13 @@ import { startSecureTestServer, type SecureTestServer } from "../helpers/secure-
  */
 const MiB = 1024 * 1024;
 const base = loadConfig();
-// The streams reserve 20 MiB of the account's 32: 12 MiB left for every KV bucket.
-const config = parseConfig({ ...base, quotas: { ...base.quotas, channelStreamMaxBytes: 4 * MiB, governanceStreamMaxBytes: 4 * MiB, quarantineStreamMaxBytes: 4 * MiB, accountMaxFileBytes: 32 * MiB } });
+// Streams as small as the fair-share rule allows for one message per subject (schemas/quotas.ts):
+// they reserve what they need, and the account keeps only 12 MiB for every other KV bucket.
+const quotas = { maxMembers: base.members.length, headerAllowanceBytes: 1024, governanceMaxBodyBytes: 4096, channelPerSubjectMaxMsgs: 1, governancePerSubjectMaxMsgs: 1, quarantinePerSubjectMaxMsgs: 1, processedBucketMaxBytes: MiB, kvHeadroomBytes: MiB };
+const bounds = { ...base.bounds, maxBodyBytes: 4096 };
+const sized = { ...quotas, channelStreamMaxBytes: 2 * MiB, governanceStreamMaxBytes: MiB, quarantineStreamMaxBytes: 3 * MiB };
+const reserved = 3 * sized.channelStreamMaxBytes + sized.governanceStreamMaxBytes + sized.quarantineStreamMaxBytes + quotas.maxMembers * quotas.processedBucketMaxBytes;
+const config = parseConfig({ ...base, bounds, quotas: { ...sized, accountMaxFileBytes: reserved + 12 * MiB } });
 let secure: SecureTestServer;
 let admin: Bus;
 let es: Bus;

@@ -16,7 +16,7 @@ import { openTestBus, startTestServer, testLog, type TestServer } from "../helpe
 /**
  * Red team (h10), finding: one member stalled another member's subscriber for every origin.
  * Quarantine copies are capped per writer and reason (`alliance.quarantine.<writer>.<reason>`,
- * `quotas.quarantinePerSubjectMaxMsgs`, default 10,000, discard new per subject). France sends
+ * `quotas.quarantinePerSubjectMaxMsgs`, default 100, discard new per subject). France sends
  * junk until Spain's `bad-signature` subject is full; every later rejected message is then held
  * (its copy retried for ever), France's next messages queue behind it in France's order, the
  * read-ahead fills with them, and Spain's subscriber reads nothing more from anyone: Italy's valid

@@ -1,28 +1,23 @@
 import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamInfo } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { Quotas, type Bounds } from "../../../schemas/config.js";
+import { STREAM_MAX_MSG_BYTES, streamMessageSizes } from "../../../schemas/quotas.js";
 import { Channel } from "../../../schemas/protocol.js";
 import type { Logger } from "../core/logger.js";
+import { AllianceError, ErrorCode } from "../core/errors.js";
 import { channelSubject, QUARANTINE_TOKEN, StreamName, streamForChannel } from "../wire/subjects.js";
 
 const DAY_NS = 86_400 * 1e9;
 
-/**
- * The largest message the servers carry (their max_payload, natsd/server.ts): the upper bound of
- * every stream's max_msg_size, which the config's body bound plus header allowance sets below it.
- */
-export const STREAM_MAX_MSG_BYTES = 1024 * 1024;
-
-/** Headers a quarantine copy adds to the original (reason, detail, origin, subject, writer). */
-const QUARANTINE_HEADER_BYTES = 8 * 1024;
+export { STREAM_MAX_MSG_BYTES };
 
 export type DesiredStream = Pick<StreamConfig,
   "name" | "subjects" | "storage" | "retention" | "discard" | "max_age" | "duplicate_window" | "num_replicas" | "max_msg_size" | "allow_direct"
   | "max_bytes" | "max_msgs_per_subject" | "discard_new_per_subject">;
 
 /** The body bound plus headers: a little over the bound still arrives and is quarantined (check 1). */
-export function streamMaxMsgSize(bounds: Pick<Bounds, "maxBodyBytes">, quotas: Pick<Quotas, "headerAllowanceBytes">): number {
-  return Math.min(bounds.maxBodyBytes + quotas.headerAllowanceBytes, STREAM_MAX_MSG_BYTES);
+export function streamMaxMsgSize(bounds: Pick<Bounds, "maxBodyBytes">, quotas: Pick<Quotas, "headerAllowanceBytes" | "governanceMaxBodyBytes">): number {
+  return streamMessageSizes(bounds.maxBodyBytes, quotas).channel;
 }
 
 /**
@@ -33,7 +28,7 @@ export function streamMaxMsgSize(bounds: Pick<Bounds, "maxBodyBytes">, quotas: P
  * to make room — the governance stream is the record.
  */
 export function desiredStreams(bounds: Bounds, quotas: Quotas = Quotas.parse({})): DesiredStream[] {
-  const maxMsgSize = streamMaxMsgSize(bounds, quotas);
+  const size = streamMessageSizes(bounds.maxBodyBytes, quotas);
   const common = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
@@ -41,7 +36,6 @@ export function desiredStreams(bounds: Bounds, quotas: Quotas = Quotas.parse({})
     discard_new_per_subject: true,
     duplicate_window: nanos(bounds.duplicateWindowSeconds * 1000),
     num_replicas: bounds.replicas,
-    max_msg_size: maxMsgSize,
     allow_direct: true,
   };
   const maxAge = bounds.streamMaxAgeDays * DAY_NS;
@@ -54,6 +48,9 @@ export function desiredStreams(bounds: Bounds, quotas: Quotas = Quotas.parse({})
         subjects: [channelSubject(channel)],
         // The governance record is kept for ever: members must be able to replay every decision.
         max_age: governance ? 0 : maxAge,
+        // Governance events are small (the founding declaration in five languages is ~8 KiB): a
+        // smaller bound keeps one member's stored junk ahead of a vote quick to refuse.
+        max_msg_size: governance ? size.governance : size.channel,
         max_bytes: governance ? quotas.governanceStreamMaxBytes : quotas.channelStreamMaxBytes,
         max_msgs_per_subject: governance ? quotas.governancePerSubjectMaxMsgs : quotas.channelPerSubjectMaxMsgs,
       };
@@ -64,7 +61,7 @@ export function desiredStreams(bounds: Bounds, quotas: Quotas = Quotas.parse({})
       subjects: [channelSubject(QUARANTINE_TOKEN)],
       max_age: maxAge,
       // A quarantine copy is the original message with the reason's headers added.
-      max_msg_size: Math.min(maxMsgSize + QUARANTINE_HEADER_BYTES, STREAM_MAX_MSG_BYTES + QUARANTINE_HEADER_BYTES),
+      max_msg_size: size.quarantine,
       max_bytes: quotas.quarantineStreamMaxBytes,
       max_msgs_per_subject: quotas.quarantinePerSubjectMaxMsgs,
     },
@@ -85,6 +82,7 @@ export async function provisionStreams(jsm: JetStreamManager, bounds: Bounds, lo
     if (!existing) {
       outcome = { name: desired.name, action: "created", info: await jsm.streams.add(desired) };
     } else if (differs(existing.config, desired)) {
+      await refuseShrinkingBelowContent(jsm, existing, desired);
       outcome = { name: desired.name, action: "updated", info: await jsm.streams.update(desired.name, desired) };
     } else {
       outcome = { name: desired.name, action: "unchanged", info: existing };
@@ -93,6 +91,42 @@ export async function provisionStreams(jsm: JetStreamManager, bounds: Bounds, lo
     outcomes.push(outcome);
   }
   return outcomes;
+}
+
+/**
+ * Gives a KV bucket a byte limit of its own (its stream's max_bytes; KV buckets refuse new values
+ * when full): reserved in the account like a stream's, so that what its writer puts there cannot
+ * take the space of any other bucket or stream. The bucket must exist.
+ */
+export async function limitBucketBytes(jsm: JetStreamManager, bucket: string, maxBytes: number): Promise<void> {
+  const name = `KV_${bucket}`;
+  const info = await jsm.streams.info(name);
+  if (info.config.max_bytes === maxBytes) return;
+  if (info.state.bytes > maxBytes) {
+    throw new AllianceError(ErrorCode.ConfigInvalid, `bucket ${bucket} holds ${info.state.bytes} bytes, more than quotas.processedBucketMaxBytes = ${maxBytes}: lowering its limit would delete the oldest records; raise the quota`);
+  }
+  await jsm.streams.update(name, { ...info.config, max_bytes: maxBytes });
+}
+
+/**
+ * nats-server applies a lowered max_bytes or max_msgs_per_subject to what a stream already holds
+ * by deleting the oldest messages, whatever the discard policy: lowering the quotas below what is
+ * stored would erase part of the governance record (or members' messages). Refused instead,
+ * naming the stream, the subject and the quota; the operator raises the quota or removes the
+ * messages first (docs/operations.md, "After a flood").
+ */
+async function refuseShrinkingBelowContent(jsm: JetStreamManager, existing: StreamInfo, desired: DesiredStream): Promise<void> {
+  const name = desired.name;
+  if (desired.max_bytes !== undefined && desired.max_bytes > 0 && existing.state.bytes > desired.max_bytes) {
+    throw new AllianceError(ErrorCode.ConfigInvalid, `stream ${name} holds ${existing.state.bytes} bytes, more than its new max_bytes ${desired.max_bytes}: updating would delete the oldest messages; raise the quota or remove messages first`);
+  }
+  const cap = desired.max_msgs_per_subject ?? -1;
+  if (cap <= 0 || existing.state.messages <= cap || ((existing.config.max_msgs_per_subject ?? -1) > 0 && existing.config.max_msgs_per_subject! <= cap)) return;
+  const info = await jsm.streams.info(name, { subjects_filter: ">" });
+  const over = Object.entries(info.state.subjects ?? {}).find(([, n]) => n > cap);
+  if (over) {
+    throw new AllianceError(ErrorCode.ConfigInvalid, `stream ${name} holds ${over[1]} messages on ${over[0]}, more than its new per-subject cap ${cap}: updating would delete the oldest; raise the quota or remove messages first`);
+  }
 }
 
 function differs(actual: StreamConfig, desired: DesiredStream): boolean {

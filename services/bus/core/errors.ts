@@ -26,6 +26,8 @@ export const ErrorCode = {
   /** A member bundle (`<code>.bundle.json`) is unreadable, malformed or inconsistent. */
   BundleInvalid: "ERR_BUNDLE_INVALID",
   ReloadFailed: "ERR_RELOAD_FAILED",
+  /** An admission would take the alliance beyond quotas.maxMembers, which the streams are sized for. */
+  MemberQuotaExceeded: "ERR_MEMBER_QUOTA",
   /** Every reader-consumer name this identity may use on a stream is taken (access.readerSlots). */
   ReadersBusy: "ERR_READERS_BUSY",
   NatsServerMissing: "ERR_NATS_SERVER_MISSING",

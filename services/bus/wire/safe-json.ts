@@ -11,18 +11,30 @@ const BOM = "\uFEFF";
  */
 export function nestingExceeds(bytes: Uint8Array, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    if (inString) {
-      if (b === BACKSLASH) i++;
-      else if (b === QUOTE) inString = false;
-    } else if (b === QUOTE) inString = true;
+    if (b === QUOTE) i = closingQuote(bytes, i);
     else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
       if (++depth > limit) return true;
     } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) depth--;
   }
   return false;
+}
+
+/**
+ * Where the string opened at `open` ends: the next quote not escaped (preceded by an even run of
+ * backslashes), or the end of the text. Found with the native indexOf, not byte by byte: the
+ * bulk of a large body is string content (a flood of maximum-size junk is all of it).
+ */
+function closingQuote(text: Uint8Array | string, open: number): number {
+  let at = open;
+  for (;;) {
+    at = typeof text === "string" ? text.indexOf('"', at + 1) : text.indexOf(QUOTE, at + 1);
+    if (at < 0) return text.length;
+    let backslashes = 0;
+    while (at - 1 - backslashes > open && (typeof text === "string" ? text.charCodeAt(at - 1 - backslashes) : text[at - 1 - backslashes]) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
 }
 
 /**
@@ -38,7 +50,7 @@ export function findRepeatedMember(text: string): string | undefined {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i;
-      for (i++; i < text.length && text.charCodeAt(i) !== QUOTE; i++) if (text.charCodeAt(i) === BACKSLASH) i++;
+      i = closingQuote(text, i);
       const names = objects[objects.length - 1];
       if (expectName && names) {
         const raw = text.slice(start, i + 1);

@@ -1,5 +1,5 @@
 import { Channel, parseEventType, type OriginCode } from "../../../schemas/protocol.js";
-import type { Reason } from "./reasons.js";
+import { ALL_REASONS, type Reason } from "./reasons.js";
 
 /** Subjects and stream names of wire protocol v1, defined here and nowhere else. */
 export const SUBJECT_ROOT = "alliance";
@@ -31,9 +31,13 @@ export function quarantineSubject(writer: string, reason: Reason): string {
   return `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.${writer}.${reason}`;
 }
 
-/** Everything one writer may publish into the quarantine stream: its broker permission. */
-export function quarantineWriterSubjects(writer: string): string {
-  return `${SUBJECT_ROOT}.${QUARANTINE_TOKEN}.${writer}.>`;
+/**
+ * Everything one writer may publish into the quarantine stream, its broker permission: one subject
+ * per reason, named. With `<writer>.>` it could spread copies over endless subjects and the
+ * stream's per-subject cap would bound nothing (docs/security.md, "Quotas").
+ */
+export function quarantineWriterSubjects(writer: string): string[] {
+  return ALL_REASONS.map((reason) => quarantineSubject(writer, reason));
 }
 
 /** A filter on the quarantine stream: one writer, one reason, both, or neither. */

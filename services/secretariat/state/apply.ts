@@ -1,4 +1,5 @@
 import { RejectionReason, SecretariatKind } from "../../../schemas/governance/index.js";
+import { SECRETARIAT_KIND_ACTOR } from "../../../schemas/governance/common.js";
 import { GOVERNANCE_CHANNEL, parseEventType } from "../../../schemas/protocol.js";
 import { onDeclarationPublished, onDeclarationSigned } from "./declaration.js";
 import { put, refused } from "./helpers.js";
@@ -12,34 +13,31 @@ import { onActionRejected } from "./rejections.js";
 import type { Applied, Change, GovState, Refusal, Step } from "./types.js";
 import { onWorkingGroupFormed, onWorkingGroupJoined, onWorkingGroupLeft } from "./working-groups.js";
 
-/** Who may perform each kind: the secretariat, a member, or either (the state decides further). */
-type Actor = "secretariat" | "member" | "either";
-
 const K = SecretariatKind;
-const transitions: Record<SecretariatKind, { actor: Actor; apply: (state: Readonly<GovState>, ev: Applied) => Step }> = {
-  [K.MembershipApplied]: { actor: "secretariat", apply: onMembershipApplied },
-  // Anyone signed may try; the transition answers a non-member's vote with not-a-member.
-  [K.VoteCast]: { actor: "either", apply: onVoteCast },
-  [K.MembershipDecided]: { actor: "secretariat", apply: onMembershipDecided },
-  [K.MotionFiled]: { actor: "secretariat", apply: onMotionFiled },
-  [K.MemberSuspended]: { actor: "secretariat", apply: (s, ev) => onMemberSanction(s, ev, "suspend") },
-  [K.MemberReinstated]: { actor: "secretariat", apply: (s, ev) => onMemberSanction(s, ev, "reinstate") },
-  [K.MemberWithdrew]: { actor: "member", apply: onMemberWithdrew },
-  [K.KeyRotated]: { actor: "either", apply: onKeyRotated },
-  [K.KeyRevoked]: { actor: "either", apply: onKeyRevoked },
-  [K.EncKeyRotated]: { actor: "member", apply: onEncKeyRotated },
-  [K.OperatingModelDrafted]: { actor: "secretariat", apply: onOperatingModelDrafted },
-  [K.OperatingModelAdopted]: { actor: "secretariat", apply: onOperatingModelAdopted },
-  [K.WorkingGroupFormed]: { actor: "secretariat", apply: onWorkingGroupFormed },
-  [K.WorkingGroupJoined]: { actor: "member", apply: onWorkingGroupJoined },
-  [K.WorkingGroupLeft]: { actor: "member", apply: onWorkingGroupLeft },
-  [K.ProjectProposed]: { actor: "secretariat", apply: onProjectProposed },
-  [K.ProjectRegistered]: { actor: "member", apply: onProjectRegistered },
-  [K.ProjectWithdrawn]: { actor: "member", apply: onProjectWithdrawn },
-  [K.ProjectClosed]: { actor: "secretariat", apply: onProjectClosed },
-  [K.DeclarationPublished]: { actor: "secretariat", apply: onDeclarationPublished },
-  [K.DeclarationSigned]: { actor: "member", apply: onDeclarationSigned },
-  [K.ActionRejected]: { actor: "secretariat", apply: onActionRejected },
+/** Each kind's transition; who may perform it is SECRETARIAT_KIND_ACTOR (schemas/governance/common.ts). */
+const transitions: Record<SecretariatKind, { apply: (state: Readonly<GovState>, ev: Applied) => Step }> = {
+  [K.MembershipApplied]: { apply: onMembershipApplied },
+  [K.VoteCast]: { apply: onVoteCast },
+  [K.MembershipDecided]: { apply: onMembershipDecided },
+  [K.MotionFiled]: { apply: onMotionFiled },
+  [K.MemberSuspended]: { apply: (s, ev) => onMemberSanction(s, ev, "suspend") },
+  [K.MemberReinstated]: { apply: (s, ev) => onMemberSanction(s, ev, "reinstate") },
+  [K.MemberWithdrew]: { apply: onMemberWithdrew },
+  [K.KeyRotated]: { apply: onKeyRotated },
+  [K.KeyRevoked]: { apply: onKeyRevoked },
+  [K.EncKeyRotated]: { apply: onEncKeyRotated },
+  [K.OperatingModelDrafted]: { apply: onOperatingModelDrafted },
+  [K.OperatingModelAdopted]: { apply: onOperatingModelAdopted },
+  [K.WorkingGroupFormed]: { apply: onWorkingGroupFormed },
+  [K.WorkingGroupJoined]: { apply: onWorkingGroupJoined },
+  [K.WorkingGroupLeft]: { apply: onWorkingGroupLeft },
+  [K.ProjectProposed]: { apply: onProjectProposed },
+  [K.ProjectRegistered]: { apply: onProjectRegistered },
+  [K.ProjectWithdrawn]: { apply: onProjectWithdrawn },
+  [K.ProjectClosed]: { apply: onProjectClosed },
+  [K.DeclarationPublished]: { apply: onDeclarationPublished },
+  [K.DeclarationSigned]: { apply: onDeclarationSigned },
+  [K.ActionRejected]: { apply: onActionRejected },
 };
 
 /** The kind of a secretariat event's type, or undefined for any other type. */
@@ -56,7 +54,8 @@ export function secretariatKindOf(type: string): SecretariatKind | undefined {
 export function applyEvent(state: Readonly<GovState>, ev: Applied): Step {
   const kind = secretariatKindOf(ev.event.type);
   if (!kind) return { outcome: { kind: "ignored", detail: `${ev.event.type} is not a secretariat event` }, changes: [] };
-  const { actor, apply } = transitions[kind];
+  const { apply } = transitions[kind];
+  const actor = SECRETARIAT_KIND_ACTOR[kind];
   const isSecretariat = ev.event.source === SECRETARIAT_ORIGIN;
   let step: Step;
   if (actor === "secretariat" && !isSecretariat) step = refused(RejectionReason.NotAuthorised, `only the secretariat may publish ${kind}`);
