@@ -38,6 +38,8 @@ export function createEmitter(deps: {
   signer: Signer;
   publisher: Publisher;
   bounds: Pick<Bounds, "maxBodyBytes" | "skewSeconds">;
+  /** Refused actions answered per actor, ever (`answersPerActor`, state/decisions.ts); unlimited if absent. */
+  answersPerActor?: number;
   log: Logger;
   faults?: { afterDecisionPublished?(kind: string, id: string): Promise<void> | void };
 }): Emitter {
@@ -48,7 +50,7 @@ export function createEmitter(deps: {
 
   async function emitOnce(): Promise<void> {
     const now = Date.now();
-    const due = dueDecisions(deps.state(), new Date(now).toISOString());
+    const due = dueDecisions(deps.state(), new Date(now).toISOString(), deps.answersPerActor !== undefined ? { answersPerActor: deps.answersPerActor } : {});
     const dueTriggers = new Set(due.map((d) => d.trigger));
     for (const trigger of inFlight.keys()) if (!dueTriggers.has(trigger)) inFlight.delete(trigger);
 

@@ -12,6 +12,7 @@ import { createPublisher } from "../bus/publish/publisher.js";
 import { createQuarantineWriter, type QuarantineWriter } from "../bus/consume/quarantine.js";
 import { StreamName } from "../bus/wire/subjects.js";
 import { createEmitter } from "./emitter.js";
+import { answersPerActor } from "./state/decisions.js";
 import { createRejectedBatch } from "./rejected-batch.js";
 import { createFold, toStreamMessage, type Fold, type Folded } from "./fold.js";
 import { foundingState } from "./state/initial.js";
@@ -113,7 +114,7 @@ export function createSecretariat(deps: SecretariatDeps): Secretariat {
   let rejectClosed!: (err: unknown) => void;
   const closed = new Promise<void>((resolve, reject) => ((resolveClosed = resolve), (rejectClosed = reject)));
   closed.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
-  const emitter = createEmitter({ state: () => fold!.state, signer, publisher, bounds: config.bounds, log, ...(deps.faults ? { faults: deps.faults } : {}) });
+  const emitter = createEmitter({ state: () => fold!.state, signer, publisher, bounds: config.bounds, answersPerActor: answersPerActor(config.quotas), log, ...(deps.faults ? { faults: deps.faults } : {}) });
 
   const spec = secretariatConsumerSpec(config, durable);
   const quarantine = deps.quarantine ?? createQuarantineWriter(bus.js, { writer: config.secretariat.code });

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { dueDecisions } from "../../services/secretariat/state/decisions.js";
+import { answersPerActor, dueDecisions } from "../../services/secretariat/state/decisions.js";
 import { keyStatusAt } from "../../services/secretariat/state/lookup.js";
 import { tally } from "../../services/secretariat/state/rules.js";
 import { applicationData, fakeJwk, FOUNDERS, GovWorld, modelData } from "../helpers/secretariat.js";
@@ -185,5 +186,18 @@ describe("secretariat membership - answers to refusals", () => {
     const invented = world.act("action-rejected", "sec", { action: id, kind: "membership-applied", actor: "sec", reason: "invalid", detail: "made up" });
     expect(invented.outcome.kind).toBe("ignored");
     expect(dueDecisions(world.state, world.now())).toEqual([]);
+  });
+
+  it("action-rejected - each actor's refusals are answered up to its share, oldest first; another actor's still are", () => {
+    const world = new GovWorld();
+    const refused = (who: string) => world.act("vote-cast", who, { on: "application", matter: randomUUID(), vote: "approve" }).id;
+    const fr = [refused("fr"), refused("fr"), refused("fr")];
+    const es = refused("es");
+    const due = () => dueDecisions(world.state, world.now(), { answersPerActor: 2 }).map((d) => d.trigger);
+    expect(due()).toEqual([fr[0], fr[1], es]);
+    world.act("action-rejected", "sec", dueDecisions(world.state, world.now())[0]!.data);
+    world.act("action-rejected", "sec", dueDecisions(world.state, world.now())[0]!.data);
+    expect(due()).toEqual([es]);
+    expect(answersPerActor({ maxMembers: 12, governancePerSubjectMaxMsgs: 200 })).toBe(15);
   });
 });

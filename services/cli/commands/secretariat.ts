@@ -99,7 +99,7 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
     .option("--json", "one JSON object a line")
     .addHelpText("after", "\nExamples:\n  NATS_CREDS=creds/sec.nk alliance gov audit --directory keys/directory.json")
     .action(async (o: { directory?: string; all?: boolean; json?: boolean }) => {
-      const [{ loadJwks }, { rebuildFromStream }, { readViews }, { dueDecisions }] = await Promise.all([
+      const [{ loadJwks }, { rebuildFromStream }, { readViews }, { dueDecisions, answersPerActor }] = await Promise.all([
         import("../../bus/keys/keys.js"), import("../../secretariat/rebuild.js"), import("../../secretariat/views.js"), import("../../secretariat/state/decisions.js"),
       ]);
       const directoryFile = ctx.directory(o.directory);
@@ -126,7 +126,7 @@ export function registerSecretariat(program: Command, ctx: CliContext): void {
       });
       // A founding directory other than the secretariat's would make every view "differ": say that instead.
       if (views) checkSameFounding(founding, views, directoryFile);
-      const owed = dueDecisions(replay, new Date().toISOString());
+      const owed = dueDecisions(replay, new Date().toISOString(), { answersPerActor: answersPerActor(config.quotas) });
       const { sameJson } = await import("../../secretariat/state/helpers.js");
       const differing = views ? differences(replay, views, sameJson) : ["(no views: the secretariat has not run)"];
       const summary = { lastSeq: replay.lastSeq, members: Object.values(replay.members).filter((m) => m.status === "active").length, decisionsOwed: owed.length, viewsMatch: differing.length === 0, differing };

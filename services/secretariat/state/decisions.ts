@@ -41,15 +41,36 @@ function decisionFor(state: Readonly<GovState>, matter: Matter): Decision | unde
 }
 
 /**
- * Every decision the state calls for now: an answer to each unanswered refusal, and the outcome
- * of each matter its votes have settled. A candidate is kept only if the transition would
- * accept it as the next event, so the secretariat never publishes what a replay would refuse.
+ * How many of one actor's refused actions the secretariat answers, ever: its share of the
+ * secretariat's `action-rejected` subject, whose cap (`quotas.governancePerSubjectMaxMsgs`) holds
+ * for the alliance's life. Shared equally by `quotas.maxMembers` members and the secretariat, so
+ * that one member's refused actions cannot spend the answers every other actor is owed
+ * (docs/security.md, "The secretariat's answers share its caps").
  */
-export function dueDecisions(state: Readonly<GovState>, at: string): Decision[] {
+export function answersPerActor(quotas: { readonly maxMembers: number; readonly governancePerSubjectMaxMsgs: number }): number {
+  return Math.max(1, Math.floor(quotas.governancePerSubjectMaxMsgs / (quotas.maxMembers + 1)));
+}
+
+/**
+ * Every decision the state calls for now: an answer to each unanswered refusal (at most
+ * `options.answersPerActor` answered refusals per actor, oldest first; the others stay in the
+ * record of refusals, unanswered), and the outcome of each matter its votes have settled. A
+ * candidate is kept only if the transition would accept it as the next event, so the secretariat
+ * never publishes what a replay would refuse.
+ */
+export function dueDecisions(state: Readonly<GovState>, at: string, options: { answersPerActor?: number } = {}): Decision[] {
   const due: Decision[] = [];
+  const limit = options.answersPerActor ?? Number.POSITIVE_INFINITY;
+  const answered = new Map<string, number>();
   for (const refusal of Object.values(state.refusals)) {
-    if (refusal.answeredBy !== null) continue;
+    if (refusal.answeredBy !== null) answered.set(refusal.actor, (answered.get(refusal.actor) ?? 0) + 1);
+  }
+  const unanswered = Object.values(state.refusals).filter((r) => r.answeredBy === null).sort((a, b) => a.seq - b.seq);
+  for (const refusal of unanswered) {
     const { action, kind, actor, reason, detail } = refusal;
+    const used = answered.get(actor) ?? 0;
+    if (used >= limit) continue;
+    answered.set(actor, used + 1);
     due.push({ trigger: action, kind: SecretariatKind.ActionRejected, data: { action, kind, actor, reason, detail } });
   }
   for (const matter of Object.values(state.matters)) {
