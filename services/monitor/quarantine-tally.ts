@@ -18,6 +18,7 @@ export class QuarantineCounter {
   readonly #byOrigin = new Map<string, number>();
   readonly #byWriter = new Map<string, number>();
   readonly #byReasonOrigin = new Map<string, Map<string, number>>();
+  readonly #byWriterOrigin = new Map<string, Map<string, number>>();
   #latest: QuarantineExample[] = [];
   #recent: { at: number; reason: string; origin: string }[] = [];
 
@@ -35,7 +36,12 @@ export class QuarantineCounter {
     this.#lastSeq = example.seq;
     increment(this.#byReason, reason);
     increment(this.#byOrigin, origin);
-    increment(this.#byWriter, example.writer || "unknown");
+    const writer = example.writer || "unknown";
+    increment(this.#byWriter, writer);
+    const key = this.#byWriterOrigin.has(writer) || this.#byWriterOrigin.size < MAX_KEYS ? writer : OTHER;
+    let perWriter = this.#byWriterOrigin.get(key);
+    if (!perWriter) this.#byWriterOrigin.set(key, (perWriter = new Map()));
+    increment(perWriter, origin);
     let perReason = this.#byReasonOrigin.get(reason);
     if (!perReason) this.#byReasonOrigin.set(reason, (perReason = new Map()));
     increment(perReason, origin);
@@ -56,6 +62,7 @@ export class QuarantineCounter {
       byOrigin: Object.fromEntries(this.#byOrigin),
       byWriter: Object.fromEntries(this.#byWriter),
       byReasonOrigin: Object.fromEntries([...this.#byReasonOrigin].map(([reason, origins]) => [reason, Object.fromEntries(origins)])),
+      byWriterOrigin: Object.fromEntries([...this.#byWriterOrigin].map(([writer, origins]) => [writer, Object.fromEntries(origins)])),
       latest: [...this.#latest],
       recent: [...this.#recent],
     };

@@ -2,6 +2,7 @@ import type { MonitorThresholds } from "../../schemas/monitor.js";
 import { AdvisoryKind } from "./advisories.js";
 import { Level, type AdvisoryTally, type AdvisoryEvent, type StorageSample, type StorageUse } from "./types.js";
 import { Rule, type Check, type ConsumerView, type MemberName, type StreamView } from "./view.js";
+import { StreamName } from "../bus/wire/subjects.js";
 
 /**
  * The health rules: pure functions from what the monitor sees to `ok` / `warn` / `critical`, each
@@ -14,7 +15,11 @@ export interface RuleInput {
   readonly streams: readonly Omit<StreamView, "level" | "consumers">[];
   readonly consumers: readonly Omit<ConsumerView, "level">[];
   readonly missing: readonly { readonly stream: string; readonly error: string }[];
-  readonly quarantine: { readonly lastMinute: number; readonly topReason?: string; readonly topOrigin?: string };
+  readonly quarantine: {
+    readonly lastMinute: number; readonly topReason?: string; readonly topOrigin?: string;
+    /** By writer, the origins its quarantine copies claim (QuarantineTally.byWriterOrigin). */
+    readonly byWriterOrigin?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  };
   readonly advisories: AdvisoryTally;
   readonly collector: { readonly error?: string; readonly lastSampleAt?: number };
   readonly members: readonly MemberName[];
@@ -33,7 +38,7 @@ export function evaluateRules(input: RuleInput): Check[] {
     ...input.missing.map((m): Check => ({ rule: Rule.StreamMissing, level: Level.Critical, stream: m.stream, message: `Stream ${m.stream} cannot be read: ${m.error}.` })),
     ...input.streams.flatMap((s) => [streamLimitsCheck(s, input), replicasCheck(s)]),
     ...storageChecks(input),
-    ...quotaChecks(input.streams, input.members),
+    ...quotaChecks(input.streams, input.members, input.quarantine.byWriterOrigin),
     ...input.consumers.flatMap((c) => consumerChecks(c, input)),
     quarantineCheck(input),
     ...advisoryChecks(input),
@@ -104,8 +109,14 @@ function storageChecks({ storage, streams, thresholds: t, members }: RuleInput):
  * per-subject cap. Its new messages there are refused and nobody else's, so the stream itself
  * never fills (docs/security.md, "Quotas") and the stream and account rules stay quiet; this one
  * names the member, whether it floods or has simply used its share.
+ *
+ * In quarantine the subject names the writer, and every subscriber must copy what it rejects: a
+ * member's junk fills the honest writers' subjects. When most of a writer's copies claim another
+ * origin, the check names both and blames neither (`member` unset): the claim is the writer's
+ * word, so taking it would let a writer frame another member, and ignoring it blamed the honest
+ * writer for the junk it copied (test/integration/attack-monitor-blame.test.ts).
  */
-function quotaChecks(streams: RuleInput["streams"], members: RuleInput["members"]): Check[] {
+function quotaChecks(streams: RuleInput["streams"], members: RuleInput["members"], byWriterOrigin: Readonly<Record<string, Readonly<Record<string, number>>>> = {}): Check[] {
   const checks: Check[] = [];
   for (const s of streams) {
     const cap = s.maxMsgsPerSubject ?? -1;
@@ -118,6 +129,14 @@ function quotaChecks(streams: RuleInput["streams"], members: RuleInput["members"
       full.set(origin, { subjects: at.subjects + 1, messages: at.messages + n });
     }
     for (const [origin, at] of full) {
+      const claimed = s.name === StreamName.quarantine ? mostClaimed(byWriterOrigin[origin]) : undefined;
+      if (claimed && claimed.origin !== origin && claimed.origin !== "unknown") {
+        checks.push({
+          rule: Rule.Storage, level: Level.Warn, stream: s.name, value: at.subjects,
+          message: `${memberLabel(origin, members)}'s quarantine copies are at the cap on ${s.name}: ${count(at.subjects)} of its reasons hold ${count(cap)} copies (${count(at.messages)} copies); most of its copies (${percent(claimed.share)}) are of messages claiming to come from ${memberLabel(claimed.origin, members)}, by its account. Its new copies there are refused; the originals stay in their streams (docs/operations.md, "After a flood").`,
+        });
+        continue;
+      }
       checks.push({
         rule: Rule.Storage, level: Level.Warn, stream: s.name, member: origin, value: at.subjects,
         message: `${memberLabel(origin, members)} is at its quota on ${s.name}: ${count(at.subjects)} of its subjects hold the cap of ${count(cap)} messages (${count(at.messages)} messages); its new messages there are refused, nobody else's (docs/operations.md, "After a flood").`,
@@ -125,6 +144,15 @@ function quotaChecks(streams: RuleInput["streams"], members: RuleInput["members"
     }
   }
   return checks.sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+}
+
+/** The origin most of one writer's quarantine copies claim, and its share of them. */
+function mostClaimed(origins: Readonly<Record<string, number>> | undefined): { origin: string; share: number } | undefined {
+  const entries = Object.entries(origins ?? {});
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return undefined;
+  const [origin, n] = entries.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { origin, share: n / total };
 }
 
 function replicasCheck(s: Omit<StreamView, "level" | "consumers">): Check {

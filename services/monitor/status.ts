@@ -52,7 +52,7 @@ export function buildStatus(input: StatusInput): Status {
   const tracked = input.tracking && input.tracking.length > 0 ? trackingStatus(input.tracking, now, config.tracking) : undefined;
   const checks = sortChecks([...evaluateRules({
     now, thresholds: config.monitor.thresholds, streams, consumers, missing, members,
-    quarantine: { ...lastMinute, lastMinute: lastMinute.count }, advisories: input.advisories, collector: input.collector,
+    quarantine: { ...lastMinute, lastMinute: lastMinute.count, ...(input.quarantine.byWriterOrigin ? { byWriterOrigin: input.quarantine.byWriterOrigin } : {}) }, advisories: input.advisories, collector: input.collector,
     ...(sample?.storage ? { storage: sample.storage } : {}),
   }), ...(tracked?.checks ?? []), ...(input.keys ? keyRotationChecks(input.keys, now, config.encryption.rotationDays) : [])]);
 

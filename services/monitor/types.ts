@@ -124,6 +124,11 @@ export interface QuarantineTally {
   /** By writer: who stored each copy (from the subject, never a header). */
   readonly byWriter: Readonly<Record<string, number>>;
   readonly byReasonOrigin: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * By writer, the origins its copies claim (from the original subject it recorded: its word):
+   * whose messages fill a writer's quarantine subjects (the quota rule, rules.ts).
+   */
+  readonly byWriterOrigin?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly latest: readonly QuarantineExample[];
   /** Messages quarantined within the recent window, by the time the stream stored them. */
   readonly recent: readonly { readonly at: number; readonly reason: string; readonly origin: string }[];

@@ -7,7 +7,7 @@ import { loadConfig } from "../../services/bus/core/config.js";
 import { memoryProcessedRecord } from "../../services/bus/consume/idempotency.js";
 import { createQuarantineWriter } from "../../services/bus/consume/quarantine.js";
 import { subscribe, type Subscription } from "../../services/bus/consume/subscriber.js";
-import { quarantineSubject, StreamName } from "../../services/bus/wire/subjects.js";
+import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { createMonitor, type Monitor } from "../../services/monitor/service.js";
 import { Rule } from "../../services/monitor/view.js";
@@ -59,7 +59,7 @@ it("monitor blame - France's junk filling Spain's quarantine subject does not ma
     readAhead: 16,
   });
   const esCopies = async () => {
-    const info = await bus.jsm.streams.info(StreamName.quarantine, { subjects_filter: quarantineSubject("es", ">") });
+    const info = await bus.jsm.streams.info(StreamName.quarantine, { subjects_filter: "alliance.quarantine.es.>" });
     return Object.values(info.state.subjects ?? {}).some((n) => n >= CAP);
   };
   await waitFor("Spain's quarantine subject at its cap", esCopies, 30_000);

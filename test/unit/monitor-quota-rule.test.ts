@@ -28,6 +28,20 @@ describe("monitor - storage rule: who is at its quota", () => {
     expect(checks.find((c) => c.rule === Rule.StreamLimits && c.stream === "ALLIANCE_CRIME")?.level).toBe("ok");
   });
 
+  it("in quarantine, a writer whose copies claim another origin is not blamed, nor is the claimed origin (a writer's word could frame it)", () => {
+    const q = (writer: string, byWriterOrigin: Record<string, Record<string, number>>) => evaluateRules({
+      ...input([stream({ name: "ALLIANCE_QUARANTINE", channel: "quarantine", maxMsgsPerSubject: 3, messages: 3, subjects: { [`alliance.quarantine.${writer}.bad-signature`]: 3 } })]),
+      quarantine: { lastMinute: 0, byWriterOrigin },
+    }).filter((c) => c.rule === Rule.Storage && c.stream === "ALLIANCE_QUARANTINE");
+    const honest = q("es", { es: { fr: 3 } });
+    expect(honest.map((c) => c.member)).toEqual([undefined]);
+    expect(honest[0]!.message).toMatch(/^Spain \(es\)'s quarantine copies are at the cap on ALLIANCE_QUARANTINE: .*claiming to come from France \(fr\), by its account/);
+    expect(q("fr", { fr: { es: 3 } }).map((c) => c.member)).toEqual([undefined]);
+    // Copies of its own messages, or of nothing a subject names: the writer is the one at its quota.
+    expect(q("fr", { fr: { fr: 2, es: 1 } }).map((c) => c.member)).toEqual(["fr"]);
+    expect(q("fr", { fr: { unknown: 3 } }).map((c) => c.member)).toEqual(["fr"]);
+  });
+
   it("says nothing without a per-subject cap or per-subject counts", () => {
     const checks = evaluateRules(input([stream({ subjects: { "alliance.crime.fr.bulletin": 1_000_000 } }), stream({ maxMsgsPerSubject: 3 })]));
     expect(checks.filter((c) => c.rule === Rule.Storage)).toEqual([]);
