@@ -109,7 +109,14 @@ export function applyTracked(state: TrackingState, event: AllianceEvent, at: Sto
  * was folded already (its first envelope stays: an id is its originator's).
  */
 export function foldEnvelope(state: TrackingState, event: AllianceEvent, at: StoredAt = {}): boolean {
-  if (state.events.has(event.id) && !state.events.get(event.id)!.tombstone) return false;
+  const known = state.events.get(event.id);
+  if (known && !known.tombstone) return false;
+  // A retract folded before its original (the streams are folded one after another, or by
+  // independent subscriptions: a retract on another channel can come first) was judged against
+  // nothing. Now that the original's signed envelope is known, a retract by anyone but its source
+  // is dropped, as the policy check would have refused it (test/integration/attack-retract-cross-channel.test.ts).
+  const retract = state.retracts.get(event.id);
+  if (known && retract && retract.by !== event.source) state.retracts.delete(event.id);
   const parsed = parseEventType(event.type);
   state.events.set(event.id, {
     id: event.id, source: event.source, channel: parsed?.channel ?? "", kind: parsed?.kind ?? "", tlp: event.tlp, handling: event.handling,
