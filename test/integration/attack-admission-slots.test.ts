@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { quotaReservations } from "../../schemas/quotas.js";
+import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { ErrorCode, isAllianceError } from "../../services/bus/core/errors.js";
+import { admitMemberCredentials } from "../../services/identity/admit.js";
+import { testLog } from "../helpers/nats.js";
+import { startSecureTestServer, type SecureTestServer } from "../helpers/secure-nats.js";
+
+/**
+ * Red team (issue 11, admission beyond maxMembers): the streams hold quotas.maxMembers members'
+ * shares, and what a member stored stays in them after its broker identity is gone (a year on a
+ * priority channel, for ever on the governance stream). The credential step counted only the
+ * config's members and the one being admitted, so `alliance creds admit` (the runbook's
+ * STEP=admitted) of a second applicant, with a config that lists neither, was accepted one
+ * member over maxMembers, and rewrote the accounts without the first: its share stayed on the
+ * streams while its slot was given again. Every member that holds credentials on the host counts.
+ */
+const MiB = 1024 * 1024;
+const base = loadConfig();
+const small = {
+  maxMembers: base.members.length + 1, headerAllowanceBytes: 4096, governanceMaxBodyBytes: 8192,
+  channelPerSubjectMaxMsgs: 3, governancePerSubjectMaxMsgs: 3, quarantinePerSubjectMaxMsgs: 3,
+  processedBucketMaxBytes: MiB, kvHeadroomBytes: 16 * MiB,
+};
+const bounds = { ...base.bounds, maxBodyBytes: 32 * 1024 };
+const roundUp = (n: number) => Math.ceil(n / MiB) * MiB;
+const sized = (() => {
+  const parsed = parseConfig({ ...base, bounds, quotas: { ...small, channelStreamMaxBytes: 64 * MiB, governanceStreamMaxBytes: 64 * MiB, quarantineStreamMaxBytes: 64 * MiB, accountMaxFileBytes: 1024 * MiB } });
+  const { streams } = quotaReservations(bounds.maxBodyBytes, parsed.quotas);
+  const draft = { ...small, ...Object.fromEntries(streams.map((r) => [r.field, roundUp(r.bytes)])), accountMaxFileBytes: 1024 * MiB };
+  const account = quotaReservations(bounds.maxBodyBytes, parseConfig({ ...base, bounds, quotas: draft }).quotas).account.bytes;
+  return { ...draft, accountMaxFileBytes: roundUp(account) };
+})();
+const config = parseConfig({ ...base, bounds, quotas: sized });
+
+let secure: SecureTestServer;
+beforeAll(async () => {
+  secure = await startSecureTestServer({ config });
+}, 120_000);
+afterAll(async () => {
+  await secure?.stop();
+});
+
+describe("attack - admission slots given again while the streams hold the first holder's share", () => {
+  it("a second admission beyond maxMembers is refused, and the first admitted member keeps its identity", async () => {
+    const server = { pid: secure.server.process.pid!, httpPort: secure.server.httpPort };
+    const credsDir = secure.security.auth.dir;
+    const member = (code: string) => ({ code, country: { en: code, native: code }, ministry: "Ministry of Interior", lang: "ar" as const });
+    await admitMemberCredentials({ config, member: member("jo"), credsDir, server, log: testLog });
+    const jo = await secure.open("jo");
+    await jo.close();
+
+    // The config lists neither applicant (the runbook does not ask the operator to edit it).
+    const second = await admitMemberCredentials({ config, member: member("kw"), credsDir, server, log: testLog }).then(() => undefined, (e: unknown) => e);
+    expect(isAllianceError(second, ErrorCode.MemberQuotaExceeded)).toBe(true);
+    const again = await secure.open("jo");
+    expect(again.nc.isClosed()).toBe(false);
+    await again.close();
+  }, 120_000);
+});
