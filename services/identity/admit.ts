@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { bundleFileName, type MemberBundle } from "../../schemas/bundle.js";
 import type { AllianceConfig, MemberConfig } from "../../schemas/config.js";
@@ -127,14 +127,30 @@ export async function admitMemberCredentials({ config, member, bundle, credsDir,
   // "Quotas"): one more would make the fair share a hope again. Refused here, before any
   // credential exists, so the member cannot connect until the operator raises maxMembers with
   // the stream sizes (config validation checks both) and admits it again.
+  // Counted: every member with a broker identity on this host, not only the config's: what a
+  // member stored stays on the streams after its identity is left out of the accounts (a
+  // withdrawal, or an admission by `creds admit` whose config does not list an earlier one), for a
+  // year on a priority channel and for ever on the governance stream, so its slot is not free.
   const maxMembers = (config.quotas ?? Quotas.parse({})).maxMembers;
-  if (next.members.length > maxMembers) {
-    log?.error({ member: member.code, members: next.members.length, maxMembers }, "admission refused: quotas.maxMembers reached");
-    throw new AllianceError(ErrorCode.MemberQuotaExceeded, `admitting ${member.code} makes ${next.members.length} members; the streams are sized for quotas.maxMembers = ${maxMembers}: raise it (and the stream sizes config validation then asks for), reload, and admit again`);
+  const holders = new Set([...next.members.map((m) => m.code), ...memberIdentitiesIn(credsDir)]);
+  if (holders.size > maxMembers) {
+    const members = holders.size;
+    log?.error({ member: member.code, members, maxMembers }, "admission refused: quotas.maxMembers reached");
+    throw new AllianceError(ErrorCode.MemberQuotaExceeded, `admitting ${member.code} makes ${members} members with a broker identity on this host (${[...holders].sort().join(", ")}); the streams are sized for quotas.maxMembers = ${maxMembers}: raise it (and the stream sizes config validation then asks for), reload, and admit again`);
   }
   const auth = writeServerAuth(next, credsDir, bundle ? { bundles: [bundle] } : {});
   const key = auth.keys.find((k) => k.identity.name === member.code)!;
   if (server) await reloadServer(server);
   log?.info({ member: member.code, publicKey: key.publicKey, created: key.created, reloaded: Boolean(server) }, "member credentials admitted");
   return { code: member.code, ...(key.seedFile ? { seedFile: key.seedFile } : {}), publicKey: key.publicKey, accountsFile: auth.accountsFile, reloaded: Boolean(server) };
+}
+
+/**
+ * The members whose broker identity this host holds (`<code>.pub`, or a development seed
+ * `<code>.nk`), whether or not the accounts name them now: the codes of every member admitted
+ * here. A slot comes free only when its key file is removed, after the member's messages are.
+ */
+function memberIdentitiesIn(credsDir: string): string[] {
+  if (!existsSync(credsDir)) return [];
+  return readdirSync(credsDir).flatMap((file) => /^([a-z]{2})\.(?:pub|nk)$/.exec(file)?.[1] ?? []);
 }
