@@ -6,6 +6,7 @@ import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { createTracking, memorySentLog, TRACKING_BUCKET } from "../../services/tracking/index.js";
 import { demoScenario } from "../../services/demo/scenario.js";
+import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { makeSealedMembers } from "../helpers/sealed.js";
 import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
 
@@ -54,6 +55,24 @@ describe("attack - a retract on another channel than its original, by a non-orig
       await fresh.rebuild();
       expect(fresh.state.events.get(original.id), code).toMatchObject({ source: "it", recipients: ["es"] });
       expect(fresh.state.retracts.has(original.id), code).toBe(false);
+    }
+  });
+
+  it("rebuild - France reusing Spain's event id on an earlier-folded channel does not take the event over: Spain's retract of it still holds", async () => {
+    // Spain's restricted border bulletin; France, which reads the border stream, publishes its own
+    // crime bulletin under the same id (its signature is valid: the id is any UUID it chooses).
+    const spain = tracking("es");
+    const original = await spain.client!.publish({ channel: "border", kind: "bulletin", tlp: "RED", lang: "es", recipients: ["it"], data: structuredClone(demoScenario.find((m) => m.channel === "border" && m.kind === "bulletin")!.data) });
+    const france = createPublisher({ js: bus.js, signer: keys.signers.fr!, bounds: config.bounds, log: testLog, sealing: { directory: keys.encryption } });
+    await france.publish({ id: original.id, channel: "crime", kind: "bulletin", tlp: "GREEN", lang: "fr", data: sampleCrimeBulletin() });
+    await france.publish({ channel: "crime", kind: "retract", tlp: "GREEN", lang: "fr", data: { of: original.id, origin: "fr", reason: "mine" } });
+    const genuine = await spain.client!.retract(original.id, "sent in error");
+
+    for (const code of ["ma", "it"] as const) {
+      const fresh = tracking(code);
+      await fresh.rebuild();
+      expect(fresh.state.events.get(original.id), code).toMatchObject({ source: "es", recipients: ["it"] });
+      expect(fresh.state.retracts.get(original.id), code).toMatchObject({ id: genuine.id, by: "es" });
     }
   });
 });
