@@ -9,6 +9,7 @@ import { openProcessedRecord } from "../bus/consume/idempotency.js";
 import { subscribe, type Handler, type Rejection, type Subscription } from "../bus/consume/subscriber.js";
 import type { Publisher } from "../bus/publish/publisher.js";
 import type { Verifier } from "../bus/wire/verify.js";
+import type { JsMsg } from "../bus/core/nats-types.js";
 import type { AllianceEvent } from "../../schemas/envelope.js";
 import { DataContentType } from "../../schemas/protocol.js";
 import { withUnseal } from "../bus/consume/unseal.js";
@@ -134,12 +135,32 @@ export function createTracking(deps: TrackingDeps): Tracking {
     client,
     async rebuild(options = {}) {
       let folded = 0;
-      for (const channel of PriorityChannel.options) {
+      const streams = await Promise.all(PriorityChannel.options.map(async (channel) => {
         const stream = streamForChannel(channel);
         const readerNames = await options.readerNames?.(stream);
-        for await (const msg of readStream(bus.js, bus.jsm, stream, readerNames ? { readerNames } : {})) {
-          const verdict = await opening({ subject: msg.subject, body: msg.data, header: (n) => msg.headers?.get(n) || undefined, receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)) });
+        return { stream, read: () => readStream(bus.js, bus.jsm, stream, readerNames ? { readerNames } : {}) };
+      }));
+      const check = (msg: JsMsg, verifier: Verifier) => verifier({ subject: msg.subject, body: msg.data, header: (n) => msg.headers?.get(n) || undefined, receivedAt: new Date(Math.floor(msg.info.timestampNanos / 1e6)) });
+      // The streams are folded one after another, so an event on a later stream comes after
+      // everything on an earlier one, whenever it was stored. An id is its originator's, and the
+      // originator's event is the first stored with it (another member can only copy an id it has
+      // read): first, which origin stored each id first, across the three streams; an event under
+      // an id another origin stored earlier is then not folded (test/integration/attack-retract-cross-channel.test.ts).
+      const owners = new Map<string, { source: string; at: number }>();
+      for (const { read } of streams) {
+        for await (const msg of read()) {
+          const verdict = await check(msg, deps.verify);
           if (!verdict.ok) continue;
+          const at = msg.info.timestampNanos;
+          const first = owners.get(verdict.event.id);
+          if (!first || at < first.at) owners.set(verdict.event.id, { source: verdict.event.source, at });
+        }
+      }
+      for (const { read } of streams) {
+        for await (const msg of read()) {
+          const verdict = await check(msg, opening);
+          if (!verdict.ok) continue;
+          if (owners.get(verdict.event.id)?.source !== verdict.event.source) continue;
           // Its own sealed events: the plaintext it signed, from its own side (metadata only without it).
           const e = ownPlaintext(verdict.event, member, deps.sent);
           const at = { stream: msg.info.stream, seq: msg.info.streamSequence };
