@@ -39,31 +39,41 @@ export interface TrackingPanel {
 
 const asLevel = (d: DueLevel): Level => (d === "overdue" ? Level.Critical : d === "warn" ? Level.Warn : Level.Ok);
 
-/** The panel and its checks; a request or event listed in several members' views counts once. */
+/**
+ * The panel and its checks; a request or event listed in several members' views counts once.
+ * Entries are kept apart by their claimant (the requester, the event's or retract's originator):
+ * each member writes its own views, and an entry under another member's id must not replace that
+ * member's own (test/integration/attack-monitor-tracking-views.test.ts). On a request, the
+ * requester's word outweighs that of a member asked, which may speak only for itself.
+ */
 export function trackingStatus(views: readonly MemberViews[], now: number, config: Pick<TrackingConfig, "warnRatio" | "receiptDeadlineSeconds" | "recallDeadlineSeconds">): { panel: TrackingPanel; checks: Check[] } {
-  const requests = new Map<string, PanelRequest>();
+  const requests = new Map<string, PanelRequest & { byRequester: boolean }>();
   const missing = new Map<string, PanelMissing>();
   for (const v of views) {
     for (const r of v.requests) {
+      const byRequester = r.from === v.member;
       for (const member of r.pending) {
+        const key = `${r.from}/${r.id}/${member}`;
+        if (!byRequester && requests.get(key)?.byRequester) continue;
         const level = asLevel(dueLevel(r, now, config.warnRatio));
-        requests.set(`${r.id}/${member}`, { id: r.id, from: r.from, member, subject: r.subject, urgency: r.urgency, due: r.due, level });
+        requests.set(key, { id: r.id, from: r.from, member, subject: r.subject, urgency: r.urgency, due: r.due, level, byRequester });
       }
     }
     for (const e of v.receipts) {
       if (!e.time || e.retract) continue;
       const level = asLevel(dueLevel({ time: e.time, limitSeconds: config.receiptDeadlineSeconds }, now, config.warnRatio));
       const due = new Date(Date.parse(e.time) + config.receiptDeadlineSeconds * 1000).toISOString();
-      for (const member of e.missing) missing.set(`${e.event}/${member}/received`, { event: e.event, from: e.source ?? v.member, member, status: "received", due, level });
+      const from = e.source ?? v.member;
+      for (const member of e.missing) missing.set(`${from}/${e.event}/${member}/received`, { event: e.event, from, member, status: "received", due, level });
     }
     for (const r of v.recalls) {
       const level = asLevel(dueLevel({ time: r.time, limitSeconds: config.recallDeadlineSeconds }, now, config.warnRatio));
-      for (const member of r.pending) missing.set(`${r.event}/${member}/retracted-applied`, { event: r.event, from: v.member, member, status: "retracted-applied", due: r.deadline, level });
+      for (const member of r.pending) missing.set(`${v.member}/${r.event}/${member}/retracted-applied`, { event: r.event, from: v.member, member, status: "retracted-applied", due: r.deadline, level });
     }
   }
   const panel: TrackingPanel = {
     members: views.map((v) => v.member).sort(),
-    requests: [...requests.values()].sort((a, b) => (a.due < b.due ? -1 : 1)),
+    requests: [...requests.values()].map(({ byRequester: _, ...r }) => r).sort((a, b) => (a.due < b.due ? -1 : 1)),
     missing: [...missing.values()].sort((a, b) => (a.due < b.due ? -1 : 1)),
   };
   return { panel, checks: [...requestChecks(panel), ...missingChecks(panel)] };
