@@ -29,6 +29,7 @@ const RETRY = { deadlineMs: 30_000 };
 export async function openJsonView(js: JetStreamClient, jsm: JetStreamManager, bucket: string, { replicas, create = false }: OpenJsonViewOptions): Promise<JsonView> {
   const kvm = new Kvm(js);
   const kv: KV = await retryTransient(() => (create ? kvm.create(bucket, { history: 1, replicas }) : kvm.open(bucket, { bindOnly: true })), RETRY);
+  if (create) await refuseRollups(jsm, `KV_${bucket}`);
   const prefixOf = `$KV.${bucket}.`;
   return {
     async put(key, value) {
@@ -50,4 +51,17 @@ export async function openJsonView(js: JetStreamClient, jsm: JetStreamManager, b
       return out;
     },
   };
+}
+
+/**
+ * A KV bucket's stream takes rollup headers, and `Nats-Rollup: all` on any one subject purges the
+ * whole stream: in a bucket several identities write (the members' tracking views, each its own
+ * keys), one writer could erase everyone's (test/integration/attack-kv-rollup.test.ts). A view is
+ * only ever put, never purged, so its bucket refuses rollups; an existing bucket is changed when
+ * the administrator opens it with `create`.
+ */
+async function refuseRollups(jsm: JetStreamManager, stream: string): Promise<void> {
+  const info = await retryTransient(() => jsm.streams.info(stream), RETRY);
+  if (info.config.allow_rollup_hdrs === false) return;
+  await retryTransient(() => jsm.streams.update(stream, { ...info.config, allow_rollup_hdrs: false }), RETRY);
 }
