@@ -1,8 +1,15 @@
+import { copyFileSync, mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleFileName } from "../../schemas/bundle.js";
+import { openBus } from "../../services/bus/core/bus.js";
+import { initMember } from "../../services/identity/bundles.js";
+import { clientConnectOptions } from "../../services/identity/connect-options.js";
 import { quotaReservations } from "../../schemas/quotas.js";
 import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import { ErrorCode, isAllianceError } from "../../services/bus/core/errors.js";
-import { admitMemberCredentials } from "../../services/identity/admit.js";
+import { admitMemberCredentials, memberAdmissionHook, reconcileAdmittedMembers } from "../../services/identity/admit.js";
 import { testLog } from "../helpers/nats.js";
 import { startSecureTestServer, type SecureTestServer } from "../helpers/secure-nats.js";
 
@@ -56,5 +63,37 @@ describe("attack - admission slots given again while the streams hold the first 
     const again = await secure.open("jo");
     expect(again.nc.isClosed()).toBe(false);
     await again.close();
+  }, 120_000);
+});
+
+describe("attack - the secretariat's start-up reconcile gives credentials the admission refused", () => {
+  it("a member the votes admitted beyond maxMembers gets no broker identity when gov run restarts", async () => {
+    await using fresh = await startSecureTestServer({ config });
+    const server = { pid: fresh.server.process.pid!, httpPort: fresh.server.httpPort };
+    const root = mkdtempSync(join(tmpdir(), "alliance-slots-"));
+    const bundlesDir = join(root, "bundles");
+    mkdirSync(bundlesDir);
+    const folders = Object.fromEntries(await Promise.all(["jo", "kw"].map(async (code) => {
+      const folder = await initMember({ code, out: join(root, code), country: { en: code, native: code }, ministry: "Ministry of Interior", lang: "ar", contact: { unit: "International desk", email: `desk@${code}.example.org` } });
+      copyFileSync(folder.bundleFile, join(bundlesDir, bundleFileName(code)));
+      return [code, folder] as const;
+    })));
+    let record = ["jo"];
+    const options = { config, credsDir: fresh.security.auth.dir, bundlesDir, server, admitted: async () => record, log: testLog };
+    const hook = memberAdmissionHook(options);
+    await hook({ code: "jo" });
+    // The votes admit kw too: on the record, one over maxMembers; the hook refuses its credentials.
+    record = ["jo", "kw"];
+    await expect(hook({ code: "kw" })).rejects.toMatchObject({ code: ErrorCode.MemberQuotaExceeded });
+    // gov run restarts and reconciles the accounts with the record.
+    await reconcileAdmittedMembers(options).catch(() => undefined);
+    const connect = (code: string) => openBus({
+      servers: fresh.url, name: `slots-${code}`, config, log: testLog,
+      connectOptions: { ...clientConnectOptions({ credsFile: folders[code]!.seedFile, caFile: fresh.security.certs.caFile, identity: code }), maxReconnectAttempts: 0 },
+    });
+    const jo = await connect("jo");
+    await jo.close();
+    const kw = await connect("kw").then(async (bus) => (await bus.close(), "connected"), () => "refused");
+    expect(kw).toBe("refused");
   }, 120_000);
 });
