@@ -88,7 +88,20 @@ export function memberAdmissionHook(options: AdmissionHookOptions): (member: Adm
  * secretariat was stopping may have none yet). Writes and reloads only when there are any.
  */
 export async function reconcileAdmittedMembers(options: AdmissionHookOptions & { readonly bundlesDir: string }): Promise<readonly string[]> {
-  const bundles = await admittedBundles(options);
+  // Within quotas.maxMembers, as each admission is: a member the hook refused for the quota (the
+  // votes may admit beyond it) must not get its identity here at the next start. Those already
+  // holding one on this host keep it; the others come in while there is room.
+  const maxMembers = (options.config.quotas ?? Quotas.parse({})).maxMembers;
+  const holders = new Set([...options.config.members.map((m) => m.code), ...memberIdentitiesIn(options.credsDir)]);
+  const bundles = (await admittedBundles(options)).filter((bundle) => {
+    if (holders.has(bundle.code)) return true;
+    if (holders.size >= maxMembers) {
+      options.log?.error({ member: bundle.code, members: holders.size + 1, maxMembers }, "admitted member left without broker credentials: quotas.maxMembers reached");
+      return false;
+    }
+    holders.add(bundle.code);
+    return true;
+  });
   if (bundles.length === 0) return [];
   const auth = writeServerAuth({ ...options.config, members: [...options.config.members, ...bundles.map(memberConfigOf)] }, options.credsDir, { bundles });
   if (options.server) await reloadServer(options.server);
