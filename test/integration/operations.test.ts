@@ -67,13 +67,20 @@ describe("operations - upgrading a node: a rolling restart of the cluster", () =
     await using cluster = await startCluster(3);
     const bus = await openBus({ servers: cluster.urls, name: "ops-rolling", config, log: testLog });
     try {
-      await provisionStreams(bus.jsm, config.bounds, testLog);
-      await initKeys(join(dir, "rolling-keys"), ["fr"]);
-      const publisher = createPublisher({ js: bus.js, signer: await loadSigner(join(dir, "rolling-keys/fr.jwk")), bounds: config.bounds, log: testLog, deadlineMs: 90_000 });
+      await provisionStreams(bus.jsm, config.bounds, testLog, config.quotas);
+      // The ministries publish in turn, each within its per-subject cap (docs/security.md, "Quotas"):
+      // the load runs as long as the restarts take, however fast the machine.
+      const origins = config.members.map((m) => m.code);
+      await initKeys(join(dir, "rolling-keys"), origins);
+      const publishers = await Promise.all(origins.map(async (code) => createPublisher({ js: bus.js, signer: await loadSigner(join(dir, `rolling-keys/${code}.jwk`)), bounds: config.bounds, log: testLog, deadlineMs: 90_000 })));
+      const perOrigin = config.quotas.channelPerSubjectMaxMsgs;
       const acknowledged: number[] = [];
       let publishing = true;
       const load = (async () => {
-        while (publishing) acknowledged.push((await publisher.publish({ channel: "crime", kind: "bulletin", tlp: "GREEN", lang: "fr", data: sampleCrimeBulletin() })).seq);
+        for (let n = 0; publishing && n < perOrigin * publishers.length; n++) {
+          const publisher = publishers[n % publishers.length]!;
+          acknowledged.push((await publisher.publish({ channel: "crime", kind: "bulletin", tlp: "GREEN", lang: "fr", data: sampleCrimeBulletin() })).seq);
+        }
       })();
       for (const node of ["n1", "n2", "n3"]) {
         // The runbook: stop the node, replace its binary, start it on the same store; wait until
