@@ -63,7 +63,7 @@ describe("processed record - the light request path answers as the KV client doe
     expect(isTransient(late)).toBe(true);
     silent.unsubscribe();
 
-    const echo = bus.nc.subscribe("echo.here", { callback: (_err, msg) => msg.respond(msg.data) });
+    const echo = bus.nc.subscribe("echo.here", { callback: (_err, msg) => void msg.respond(msg.data) });
     const replies = await Promise.all(["a", "b", "c"].map((s) => requester.request("echo.here", s)));
     expect(replies.map((m) => m.string())).toEqual(["a", "b", "c"]);
     echo.unsubscribe();
