@@ -1,5 +1,5 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { JetStreamApiError } from "@nats-io/jetstream";
+import { JetStreamApiError, JetStreamError, type PubAck } from "@nats-io/jetstream";
 import { createInbox, errors, NoRespondersError, TimeoutError, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 
 /**
@@ -114,4 +114,19 @@ export function parseApiReply<T>(msg: Msg, parsed?: unknown): T {
   const value = (parsed ?? JSON.parse(msg.string())) as { error?: ConstructorParameters<typeof JetStreamApiError>[0] } & T;
   if (value.error) throw new JetStreamApiError(value.error);
   return value;
+}
+
+/**
+ * `js.publish(subject, data, { headers, timeout })` through the light requester: the same request,
+ * the same acknowledgement (`stream`, `seq`, `duplicate`), the same errors (a refusal is the
+ * client's `JetStreamApiError` with its code; no responders is `NoRespondersError`, which
+ * `isTransient` and `isNoResponders` know). The client's own path where the connection is not
+ * reachable or a JetStream domain is in use.
+ */
+export async function publishToStream(js: JetStreamClient, subject: string, data: Uint8Array, options: { readonly headers: MsgHdrs; readonly timeoutMs: number }): Promise<PubAck> {
+  const nc = connectionOf(js);
+  if (!nc || js.apiPrefix !== "$JS.API") return js.publish(subject, data, { headers: options.headers, timeout: options.timeoutMs, retries: 1 });
+  const ack = parseApiReply<PubAck>(await requesterFor(nc).request(subject, data, options));
+  if (!ack.stream) throw new JetStreamError("invalid ack response");
+  return { ...ack, duplicate: ack.duplicate ?? false };
 }
