@@ -173,6 +173,9 @@ export function createSignaturePool(workers = Math.max(1, availableParallelism()
  */
 export const BACKLOG_THRESHOLD = 4;
 
+/** A verification asked for this long after the previous one came alone: verified at once, on the main thread. */
+const ALONE_AFTER_MS = 1;
+
 export type BacklogSignatureCheck = SignatureCheck & {
   /** Verifications answered so far on the main thread and by workers. */
   counts(): { mainThread: number; workers: number };
@@ -181,9 +184,11 @@ export type BacklogSignatureCheck = SignatureCheck & {
 };
 
 /**
- * A SignatureCheck for a subscriber: the verifications asked for during one turn of the event loop
- * are gathered; alone (fewer than `threshold`, nothing at a worker) they are verified on the main
- * thread in the next turn, as before; when a backlog exists (a pull brought many messages, the
+ * A SignatureCheck for a subscriber: a verification that comes alone (more than a millisecond after
+ * the previous one, nothing waiting, nothing at a worker) is made at once on the main thread, as
+ * the native engine makes it: a message at a low rate pays nothing more. Others are gathered until
+ * the next turn of the event loop; fewer than `threshold` with nothing at a worker are then verified
+ * on the main thread, more go to the workers. When a backlog exists (a pull brought many messages, the
  * read-ahead filled) they go to a worker thread in batches of up to 64, the bytes transferred, one
  * batch per worker at a time: what is asked meanwhile waits and leaves as the next batch when one
  * comes back. The answer is computed over the very bytes asked about: nothing is matched later.
@@ -238,8 +243,19 @@ export function createBacklogSignatureCheck({ workers = Math.max(1, availablePar
     }
   };
 
-  const check: SignatureCheck = (body, sig, key) =>
-    new Promise<boolean>((resolve) => {
+  /** When the last verification was asked for. */
+  let lastAsked = -Infinity;
+  const check: SignatureCheck = (body, sig, key) => {
+    const now = performance.now();
+    const alone = now - lastAsked > ALONE_AFTER_MS;
+    lastAsked = now;
+    // A message that comes alone (none asked for in the last millisecond, none waiting, nothing at
+    // a worker) is verified at once, synchronously, as the native engine does: no added latency.
+    if (alone && queue.length === 0 && atWorkers === 0) {
+      counts.mainThread++;
+      return verifyDetachedNative(body, sig, key);
+    }
+    return new Promise<boolean>((resolve) => {
       queue.push({ body, sig, key, resolve });
       // While every worker has a batch, the queue waits for one to come back (see `done`).
       if (!scheduled && atWorkers < lanes) {
@@ -247,6 +263,7 @@ export function createBacklogSignatureCheck({ workers = Math.max(1, availablePar
         setImmediate(flush);
       }
     });
+  };
   return Object.assign(check, {
     counts: () => ({ ...counts }),
     async close() {
