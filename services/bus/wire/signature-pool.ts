@@ -48,11 +48,7 @@ interface Workers {
 }
 
 function startWorkers(count: number): Workers {
-  const pool = Array.from({ length: Math.max(1, count) }, () => {
-    const worker = new Worker(WORKER_FILE);
-    worker.unref();
-    return worker;
-  });
+  const pool = Array.from({ length: Math.max(1, count) }, () => new Worker(WORKER_FILE));
   const replies = new Map<number, { resolve: (results: Uint8Array) => void; reject: (err: unknown) => void }>();
   for (const worker of pool) {
     worker.on("message", ({ id, results }: { id: number; results: Uint8Array }) => {
@@ -63,6 +59,9 @@ function startWorkers(count: number): Workers {
       for (const reply of replies.values()) reply.reject(err);
       replies.clear();
     });
+    // After the listeners: they would take a reference again, and the process's one backlog
+    // check (never closed) would keep it from exiting.
+    worker.unref();
   }
   let nextId = 0;
   return {
