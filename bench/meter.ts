@@ -9,15 +9,17 @@ const SAMPLE_MS = 100;
 export interface Usage {
   readonly wallMs: number;
   readonly clientCpuMs: number;
+  /** CPU of this process's main thread alone (the event loop); the rest of clientCpuMs is worker threads and libuv's pool. */
+  readonly mainThreadCpuMs: number;
   readonly serverCpuMs: number;
   readonly clientPeakRssMiB: number;
   readonly serverPeakRssMiB: number;
 }
 
-/** CPU time of another process, from /proc; undefined where /proc is not there. */
-function processCpuMs(pid: number): number | undefined {
+/** CPU time of another process (or, with `task`, one of its threads), from /proc; undefined where /proc is not there. */
+function processCpuMs(pid: number, task?: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(task === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${task}/stat`, "utf8");
     // Fields after the command name, which is in parentheses and may contain spaces.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
@@ -43,6 +45,8 @@ export function startMeter(serverPid: number | undefined): { stop(): Usage } {
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   const serverCpu0 = serverPid ? processCpuMs(serverPid) : undefined;
+  // The main thread's task id is the process id.
+  const main0 = processCpuMs(process.pid, process.pid);
   let clientPeak = process.memoryUsage.rss() / 1024 / 1024;
   let serverPeak = serverPid ? (processRssMiB(serverPid) ?? 0) : 0;
   const sample = () => {
@@ -59,6 +63,7 @@ export function startMeter(serverPid: number | undefined): { stop(): Usage } {
       return {
         wallMs: performance.now() - started,
         clientCpuMs: (cpu.user + cpu.system) / 1000,
+        mainThreadCpuMs: main0 !== undefined ? (processCpuMs(process.pid, process.pid) ?? Number.NaN) - main0 : Number.NaN,
         serverCpuMs: serverCpu0 !== undefined && serverCpu1 !== undefined ? serverCpu1 - serverCpu0 : Number.NaN,
         clientPeakRssMiB: clientPeak,
         serverPeakRssMiB: serverPeak,

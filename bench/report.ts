@@ -27,7 +27,7 @@ export interface Summary {
 
 export type ThroughputMedians = Record<Phase, {
   readonly msgsPerSec: number;
-  readonly cpuUsPerMsg: { readonly client: number; readonly server: number; readonly total: number };
+  readonly cpuUsPerMsg: { readonly client: number; readonly server: number; readonly total: number; readonly mainThread: number };
   readonly clientPeakRssMiB: number;
   readonly serverPeakRssMiB: number;
 }>;
@@ -46,14 +46,14 @@ export function renderSummary(summary: Summary, rounds: number): string {
   const phases: Phase[] = ["publish", "consume", "endToEnd"];
   const label: Record<Phase, string> = { publish: "publish", consume: "consume", endToEnd: "end-to-end" };
   out.push(`Throughput (median of ${rounds} round${rounds === 1 ? "" : "s"}); x/raw is the ratio to raw JetStream in this run`);
-  const rows = [["workload", "phase", "msg/s", "x/raw", "CPU µs/msg (bench+server)", "peak MiB (bench+server)"]];
+  const rows = [["workload", "phase", "msg/s", "x/raw", "CPU µs/msg (bench+server)", "main thread µs/msg", "peak MiB (bench+server)"]];
   for (const [name, title] of Object.entries(summary.titles)) {
     const t = summary.throughput[name];
     if (!t) continue;
     for (const p of phases) {
       const m = t[p];
       rows.push([title, label[p], fmt(m.msgsPerSec), name === "raw" ? "1" : fmt(summary.ratios[name]?.[p] ?? Number.NaN, 2),
-        `${fmt(m.cpuUsPerMsg.total)} (${fmt(m.cpuUsPerMsg.client)}+${fmt(m.cpuUsPerMsg.server)})`, `${fmt(m.clientPeakRssMiB)}+${fmt(m.serverPeakRssMiB)}`]);
+        `${fmt(m.cpuUsPerMsg.total)} (${fmt(m.cpuUsPerMsg.client)}+${fmt(m.cpuUsPerMsg.server)})`, fmt(m.cpuUsPerMsg.mainThread), `${fmt(m.clientPeakRssMiB)}+${fmt(m.serverPeakRssMiB)}`]);
     }
   }
   out.push(table(rows));

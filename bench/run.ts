@@ -132,6 +132,7 @@ function throughputMedians(rounds: ThroughputResult[]): ThroughputMedians {
       client: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.client),
       server: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.server),
       total: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.total),
+      mainThread: medianOf(rounds, (r) => r[phase].cpuUsPerMsg.mainThread),
     },
     clientPeakRssMiB: medianOf(rounds, (r) => r[phase].usage.clientPeakRssMiB),
     serverPeakRssMiB: medianOf(rounds, (r) => r[phase].usage.serverPeakRssMiB),

@@ -7,7 +7,7 @@ export interface PhaseResult {
   readonly messages: number;
   readonly msgsPerSec: number;
   /** CPU microseconds per message: this process (publisher and consumer), nats-server, both. */
-  readonly cpuUsPerMsg: { readonly client: number; readonly server: number; readonly total: number };
+  readonly cpuUsPerMsg: { readonly client: number; readonly server: number; readonly total: number; readonly mainThread: number };
   readonly usage: Usage;
 }
 
@@ -31,7 +31,7 @@ function phase(messages: number, usage: Usage): PhaseResult {
   return {
     messages,
     msgsPerSec: (messages / usage.wallMs) * 1000,
-    cpuUsPerMsg: { client: perMsg(usage.clientCpuMs), server: perMsg(usage.serverCpuMs), total: perMsg(usage.clientCpuMs + usage.serverCpuMs) },
+    cpuUsPerMsg: { client: perMsg(usage.clientCpuMs), server: perMsg(usage.serverCpuMs), total: perMsg(usage.clientCpuMs + usage.serverCpuMs), mainThread: perMsg(usage.mainThreadCpuMs) },
     usage,
   };
 }

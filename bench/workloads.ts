@@ -77,12 +77,12 @@ export function rotatingPublisher(env: BenchEnv, origins: readonly string[]): (i
  * record in memory, to show what its JetStream round trips cost. `origins`: who publishes, in
  * turn (one: `fr`, as a single member's feed; seven: the alliance).
  */
-export function secureWorkload(env: BenchEnv, { record = "kv", origins = ["fr"] }: { record?: "kv" | "memory"; origins?: readonly string[] } = {}): Workload {
+export function secureWorkload(env: BenchEnv, { record = "kv", origins = ["fr"], engine }: { record?: "kv" | "memory"; origins?: readonly string[]; engine?: "native" | "backlog" } = {}): Workload {
   const { js, jsm } = env.bus;
   const publishOne = rotatingPublisher(env, origins);
-  const verify = createVerifier({ bounds: env.config.bounds, directory: env.directory });
+  const verify = createVerifier({ bounds: env.config.bounds, directory: env.directory, ...(engine ? { engine } : {}) });
   return {
-    name: origins.length === 1 ? "secure" : `secure-${origins.length}`,
+    name: (origins.length === 1 ? "secure" : `secure-${origins.length}`) + (engine ? `-${engine}` : ""),
     title: origins.length === 1 ? "secure, one origin" : `secure, ${origins.length} origins`,
     publishOne,
     async startConsumer(durable, startFrom, onHandled) {

@@ -57,4 +57,11 @@ describe("bench - npm run bench --quick", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it("bench - the A/B of the signature engines (bench/ab.ts, docs/performance.md) runs both engines and prints the main thread's CPU", async () => {
+    const { stdout } = await run("npx", ["tsx", "bench/ab.ts", "--messages", "300", "--rounds", "1", "--variants", "native,backlog"], { timeout: 120_000, env: { ...process.env, LOG_LEVEL: "error" } });
+    for (const name of ["secure-7-native", "secure-7-backlog"]) {
+      for (const phase of ["publish", "consume", "endToEnd"]) expect(stdout).toMatch(new RegExp(`${name} +${phase} +\\d+ msg/s +main +\\d+`));
+    }
+  }, 150_000);
 });

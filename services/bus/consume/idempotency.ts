@@ -1,5 +1,6 @@
 import { Kvm, type KV } from "@nats-io/kv";
-import type { JetStreamClient } from "@nats-io/jetstream";
+import { JetStreamApiCodes, type JetStreamClient } from "@nats-io/jetstream";
+import { connectionOf, parseApiReply, requesterFor } from "../core/requests.js";
 import type { Bounds } from "../../../schemas/config.js";
 import { retryTransient } from "../core/retry.js";
 
@@ -55,22 +56,72 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
     ttl: bounds.streamMaxAgeDays * 86_400_000,
   });
   const key = (id: string) => `${consumer}.${id}`;
+  const fast = lightRecordPath(js, processedBucket(owner));
   const handledAt = async (id: string) => {
+    if (fast) return retryTransient(() => fast.get(key(id)), { deadlineMs: RECORD_DEADLINE_MS });
     const entry = await retryTransient(() => kv.get(key(id)), { deadlineMs: RECORD_DEADLINE_MS });
     if (entry === null || entry.operation !== "PUT") return undefined;
-    const value = entry.string();
-    // Records written before positions were kept hold a timestamp: handled, position unknown.
-    return value.includes(":") ? value : "";
+    return positionOf(entry.string());
   };
   return {
     handledAt,
     async add(id, at = "") {
       // A failed write after a successful handler would let a redelivery run the handler again,
       // so the write is retried through elections; writing the same value twice is harmless.
-      await retryTransient(() => kv.put(key(id), at), { deadlineMs: RECORD_DEADLINE_MS });
+      if (fast) await retryTransient(() => fast.put(key(id), at), { deadlineMs: RECORD_DEADLINE_MS });
+      else await retryTransient(() => kv.put(key(id), at), { deadlineMs: RECORD_DEADLINE_MS });
     },
   };
 }
+
+/** Records written before positions were kept hold a timestamp: handled, position unknown. */
+function positionOf(value: string): string {
+  return value.includes(":") ? value : "";
+}
+
+/** The KV client's rule for a key (nats.js kv.ts validateKey): no wildcard, no empty token. */
+const VALID_KEY = /^[-/=.\w]+$/;
+function validKey(k: string): string {
+  if (k.startsWith(".") || k.endsWith(".") || k.includes("..") || !VALID_KEY.test(k)) throw new Error(`invalid key: ${k}`);
+  return k;
+}
+
+/**
+ * The bucket's reads and writes as the KV client makes them (a STREAM.MSG.GET of the key's last
+ * message, from the leader; a publish to `$KV.<bucket>.<key>`), through the connection's light
+ * requester (core/requests.ts): the same requests and the same errors, without nats.js's
+ * per-request error objects. Undefined where the plain layout does not hold (a JetStream domain or
+ * another API prefix): the KV client is used there.
+ */
+function lightRecordPath(js: JetStreamClient, bucket: string): { get(k: string): Promise<string | undefined>; put(k: string, value: string): Promise<void> } | undefined {
+  const nc = connectionOf(js);
+  if (!nc || js.apiPrefix !== "$JS.API") return undefined;
+  const timeoutMs = js.getOptions().timeout ?? 10_000;
+  const getSubject = `$JS.API.STREAM.MSG.GET.KV_${bucket}`;
+  return {
+    async get(k) {
+      const subject = `$KV.${bucket}.${validKey(k)}`;
+      const reply = await requesterFor(nc).request(getSubject, JSON.stringify({ last_by_subj: subject }), { timeoutMs });
+      // "No message" is the common answer (an id never handled): told by its code, without
+      // building the client's error for it.
+      const answer = JSON.parse(reply.string()) as { error?: { err_code?: number }; message?: { subject: string; data?: string; hdrs?: string } };
+      if (answer.error?.err_code === JetStreamApiCodes.NoMessageFound) return undefined;
+      const { message } = parseApiReply<{ message: { subject: string; data?: string; hdrs?: string } }>(reply, answer);
+      if (message.subject !== subject) return undefined;
+      // A delete or purge marker (KV-Operation header): not handled.
+      if (message.hdrs && KV_REMOVED.test(Buffer.from(message.hdrs, "base64").toString("latin1"))) return undefined;
+      return positionOf(message.data ? Buffer.from(message.data, "base64").toString("utf8") : "");
+    },
+    async put(k, value) {
+      const reply = await requesterFor(nc).request(`$KV.${bucket}.${validKey(k)}`, value, { timeoutMs });
+      const ack = parseApiReply<{ stream?: string }>(reply);
+      if (!ack.stream) throw new Error(`invalid ack response for the processed record ${k}`);
+    },
+  };
+}
+
+/** The KV client's operation header on a delete or purge marker. */
+const KV_REMOVED = /^KV-Operation:\s*(DEL|PURGE)\s*$/im;
 
 /** For ephemeral readers (`alliance tail` without --durable): forgotten when the process ends. */
 export function memoryProcessedRecord(): ProcessedRecord {

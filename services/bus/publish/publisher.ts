@@ -8,6 +8,7 @@ import { CLOUDEVENTS_CONTENT_TYPE, Header } from "../wire/headers.js";
 import type { Signer } from "../keys/keys.js";
 import type { Logger } from "../core/logger.js";
 import { isQuotaRefusal, isTransient, retryTransient } from "../core/retry.js";
+import { publishToStream } from "../core/requests.js";
 import { signEvent, type OutgoingEvent, type SignedMessage } from "../wire/sign.js";
 import { createSealer, resolveGroup, type SealingDeps } from "./seal.js";
 
@@ -60,7 +61,8 @@ export function createPublisher({ js, signer, bounds, log, deadlineMs = 30_000, 
     h.set(Header.ContentType, CLOUDEVENTS_CONTENT_TYPE);
     const started = Date.now();
     let attempts = 1;
-    const attempt = () => js.publish(message.subject, message.body, { msgID: message.id, headers: h, timeout: attemptTimeoutMs, retries: 1 });
+    // Nats-Msg-Id is in `h`: the stream de-duplicates by it (what js.publish's msgID sets).
+    const attempt = () => publishToStream(js, message.subject, message.body, { headers: h, timeoutMs: attemptTimeoutMs });
     let ack: PubAck;
     try {
       // The first attempt directly, not through the retry helper: an acknowledged publish then

@@ -10,6 +10,7 @@ import { policyProblem, type PolicyRule } from "./policy.js";
 import { Reason } from "./reasons.js";
 import { parseJsonSafely } from "./safe-json.js";
 import { derivedSubject } from "./subjects.js";
+import { createBacklogSignatureCheck } from "./signature-pool.js";
 
 /** A message as it came off a stream; `receivedAt` is the stream's own timestamp. */
 export interface IncomingMessage {
@@ -38,11 +39,13 @@ export interface VerifierDeps {
   /** The verifier's clock, for `expires`; tests pass a fixed one. */
   readonly now?: () => Date;
   /**
-   * Who checks the Ed25519 arithmetic (check 5): node:crypto by default, jose as the reference, or
-   * a function (a pool of worker threads, signature-pool.ts). Only the arithmetic: the header, the
-   * key lookup and every other check stay here, in this order.
+   * Who checks the Ed25519 arithmetic (check 5): by default libsodium, on the main thread for a
+   * message that comes alone and on a worker thread when a backlog exists ("backlog", the
+   * process's one `createBacklogSignatureCheck`); "native" always on the main thread; jose as the
+   * reference; or a function (a rebuild's pool, signature-pool.ts). Only the arithmetic: the
+   * header, the key lookup and every other check stay here, in this order.
    */
-  readonly engine?: SignatureEngine | SignatureCheck;
+  readonly engine?: SignatureEngine | "backlog" | SignatureCheck;
 }
 
 /** Does `sig` hold over the exact `body` under `key`? Never throws. */
@@ -58,9 +61,9 @@ const reject = (reason: Reason, detail: string): Verdict => ({ ok: false, reason
  * bytes before anything parses the body; check 9 (duplicates) belongs to the subscriber,
  * which knows what it has processed.
  */
-export function createVerifier({ bounds, directory, now = () => new Date(), engine = "native", policy = [] }: VerifierDeps): Verifier {
+export function createVerifier({ bounds, directory, now = () => new Date(), engine = "backlog", policy = [] }: VerifierDeps): Verifier {
   const skewMs = bounds.skewSeconds * 1000;
-  const signatureHolds: SignatureCheck = typeof engine === "function" ? engine : engine === "jose" ? verifyDetached : verifyDetachedNative;
+  const signatureHolds: SignatureCheck = typeof engine === "function" ? engine : engine === "jose" ? verifyDetached : engine === "backlog" ? backlogCheck() : verifyDetachedNative;
 
   /**
    * Checks 1–8, `stage` naming the check in progress. Each check is total on its own; should one
@@ -128,6 +131,12 @@ export function createVerifier({ bounds, directory, now = () => new Date(), engi
       return reject(at.stage, `check could not complete: ${describe(err)}`);
     }
   };
+}
+
+let sharedBacklogCheck: SignatureCheck | undefined;
+/** One for the process: its workers (started on the first backlog) serve every verifier. */
+function backlogCheck(): SignatureCheck {
+  return (sharedBacklogCheck ??= createBacklogSignatureCheck());
 }
 
 /** An exception's message, bounded; never its stack. */
