@@ -21,3 +21,12 @@ export function runAlliance(args: readonly string[], options: { env: NodeJS.Proc
     child.stdin.end(options.input ?? "");
   });
 }
+
+/**
+ * `stderr` without the progress lines a command writes when it takes more than two seconds
+ * (services/cli/progress.ts): on a busy machine any command may, so a test that expects a quiet
+ * stderr must not depend on the machine's speed.
+ */
+export function withoutProgress(stderr: string): string {
+  return stderr.replace(/^alliance [^\n]*: still working \(\d+ s\)…\n/gm, "");
+}

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../../services/bus/core/bus.js";
 import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
-import { ALLIANCE_BIN, runAlliance } from "../helpers/cli.js";
+import { ALLIANCE_BIN, runAlliance, withoutProgress } from "../helpers/cli.js";
 import { waitFor } from "../helpers/collect.js";
 import { sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { openTestBus, startTestServer, type TestServer } from "../helpers/nats.js";
@@ -43,7 +43,7 @@ const as = (code: string, args: string[], input?: string) => runAlliance([...arg
 describe("cli - requests, receipts, consent, retract", { timeout: 180_000 }, () => {
   it("request, requests, respond: both sides see the request, its due time, and the answer", async () => {
     const sent = await as("es", ["request", "crime", "--to", "ma", "--urgency", "urgent-direct", "--subject", "MV Atlas crew", "--question", "Crew list?", "--json"]);
-    expect(sent.stderr).toBe("");
+    expect(withoutProgress(sent.stderr)).toBe("");
     const { id, due, limitSeconds, stream, seq } = JSON.parse(sent.stdout) as { id: string; due: string; limitSeconds: number; stream: string; seq: number };
     expect(limitSeconds).toBe(8 * 3600);
     // Sealed to Morocco: the stream holds no plaintext; Spain keeps its own (mode 0600) to follow it up.
