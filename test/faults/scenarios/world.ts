@@ -5,6 +5,7 @@ import type { AllianceConfig, Bounds, SubscriberConfig } from "../../../schemas/
 import { openBus, type Bus } from "../../../services/bus/core/bus.js";
 import { loadConfig, parseConfig } from "../../../services/bus/core/config.js";
 import { provisionStreams } from "../../../services/bus/admin/streams.js";
+import { Quotas } from "../../../schemas/quotas.js";
 import { StreamName } from "../../../services/bus/wire/subjects.js";
 import { startCluster, waitForStreamHealthy, type TestCluster } from "../../helpers/cluster.js";
 import { makeMembers } from "../../helpers/fixtures.js";
@@ -56,13 +57,21 @@ export interface FaultWorld extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/**
+ * The fault cases measure loss and duplication through node failures with thousands of messages
+ * from few origins (10,000 in case 1), more than a member's per-subject cap of the default quotas
+ * (docs/security.md, "Quotas"): the world's streams get caps sized for the measurement, as the
+ * bench's do (bench/env.ts). test/integration/quotas*.test.ts hold the caps themselves.
+ */
+const FAULT_QUOTAS = Quotas.parse({ channelPerSubjectMaxMsgs: 100_000, governancePerSubjectMaxMsgs: 100_000 });
+
 export async function startWorld(config: Readonly<AllianceConfig>, memberCodes: readonly string[] = ["fr", "es", "ma", "it", "sec"]): Promise<FaultWorld> {
   const cluster = await startCluster();
   const opened: Bus[] = [];
   try {
     const admin = await openClusterBus(cluster, config, "faults-admin");
     opened.push(admin);
-    await provisionStreams(admin.jsm, config.bounds, testLog);
+    await provisionStreams(admin.jsm, config.bounds, testLog, FAULT_QUOTAS);
     for (const stream of Object.values(StreamName)) await waitForStreamHealthy(admin.jsm, stream);
     const members = await makeMembers(memberCodes);
     const close = async () => {
