@@ -6,11 +6,11 @@ import { bundleFileName } from "../../schemas/bundle.js";
 import { openBus } from "../../services/bus/core/bus.js";
 import { initMember } from "../../services/identity/bundles.js";
 import { clientConnectOptions } from "../../services/identity/connect-options.js";
-import { quotaReservations } from "../../schemas/quotas.js";
-import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { loadConfig } from "../../services/bus/core/config.js";
 import { ErrorCode, isAllianceError } from "../../services/bus/core/errors.js";
 import { admitMemberCredentials, memberAdmissionHook, reconcileAdmittedMembers } from "../../services/identity/admit.js";
 import { testLog } from "../helpers/nats.js";
+import { fairShareTestConfig } from "../helpers/quotas.js";
 import { startSecureTestServer, type SecureTestServer } from "../helpers/secure-nats.js";
 
 /**
@@ -22,23 +22,7 @@ import { startSecureTestServer, type SecureTestServer } from "../helpers/secure-
  * member over maxMembers, and rewrote the accounts without the first: its share stayed on the
  * streams while its slot was given again. Every member that holds credentials on the host counts.
  */
-const MiB = 1024 * 1024;
-const base = loadConfig();
-const small = {
-  maxMembers: base.members.length + 1, headerAllowanceBytes: 4096, governanceMaxBodyBytes: 8192,
-  channelPerSubjectMaxMsgs: 3, governancePerSubjectMaxMsgs: 3, quarantinePerSubjectMaxMsgs: 3,
-  processedBucketMaxBytes: MiB, kvHeadroomBytes: 16 * MiB,
-};
-const bounds = { ...base.bounds, maxBodyBytes: 32 * 1024 };
-const roundUp = (n: number) => Math.ceil(n / MiB) * MiB;
-const sized = (() => {
-  const parsed = parseConfig({ ...base, bounds, quotas: { ...small, channelStreamMaxBytes: 64 * MiB, governanceStreamMaxBytes: 64 * MiB, quarantineStreamMaxBytes: 64 * MiB, accountMaxFileBytes: 1024 * MiB } });
-  const { streams } = quotaReservations(bounds.maxBodyBytes, parsed.quotas);
-  const draft = { ...small, ...Object.fromEntries(streams.map((r) => [r.field, roundUp(r.bytes)])), accountMaxFileBytes: 1024 * MiB };
-  const account = quotaReservations(bounds.maxBodyBytes, parseConfig({ ...base, bounds, quotas: draft }).quotas).account.bytes;
-  return { ...draft, accountMaxFileBytes: roundUp(account) };
-})();
-const config = parseConfig({ ...base, bounds, quotas: sized });
+const config = fairShareTestConfig({ maxMembers: loadConfig().members.length + 1 });
 
 let secure: SecureTestServer;
 beforeAll(async () => {

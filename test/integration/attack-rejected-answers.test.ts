@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { quotaReservations } from "../../schemas/quotas.js";
 import type { Bus } from "../../services/bus/core/bus.js";
-import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
+import { loadConfig } from "../../services/bus/core/config.js";
 import { createSecretariat, type Secretariat } from "../../services/secretariat/index.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers } from "../helpers/fixtures.js";
 import { testLog } from "../helpers/nats.js";
+import { fairShareTestConfig } from "../helpers/quotas.js";
 import { startSecureTestServer, type SecureTestServer } from "../helpers/secure-nats.js";
 import { FOUNDERS, publishGov, streamEvents } from "../helpers/secretariat.js";
 
@@ -19,24 +19,9 @@ import { FOUNDERS, publishGov, streamEvents } from "../helpers/secretariat.js";
  * answered up to its share of the cap (one of maxMembers + 1 actors, the secretariat included),
  * so one member spends only its own share. Small caps, sized by the fair-share rule.
  */
-const MiB = 1024 * 1024;
 const base = loadConfig();
 const cap = 2 * (base.members.length + 1); // each actor's share: 2 answers
-const small = {
-  maxMembers: base.members.length, headerAllowanceBytes: 4096, governanceMaxBodyBytes: 8192,
-  channelPerSubjectMaxMsgs: 3, governancePerSubjectMaxMsgs: cap, quarantinePerSubjectMaxMsgs: 3,
-  processedBucketMaxBytes: MiB, kvHeadroomBytes: 16 * MiB,
-};
-const bounds = { ...base.bounds, maxBodyBytes: 32 * 1024 };
-const roundUp = (n: number) => Math.ceil(n / MiB) * MiB;
-const sized = (() => {
-  const parsed = parseConfig({ ...base, bounds, quotas: { ...small, channelStreamMaxBytes: 64 * MiB, governanceStreamMaxBytes: 64 * MiB, quarantineStreamMaxBytes: 64 * MiB, accountMaxFileBytes: 1024 * MiB } });
-  const { streams } = quotaReservations(bounds.maxBodyBytes, parsed.quotas);
-  const draft = { ...small, ...Object.fromEntries(streams.map((r) => [r.field, roundUp(r.bytes)])), accountMaxFileBytes: 1024 * MiB };
-  const account = quotaReservations(bounds.maxBodyBytes, parseConfig({ ...base, bounds, quotas: draft }).quotas).account.bytes;
-  return { ...draft, accountMaxFileBytes: roundUp(account) };
-})();
-const config = parseConfig({ ...base, bounds, quotas: sized });
+const config = fairShareTestConfig({ governancePerSubjectMaxMsgs: cap });
 const members = await makeMembers([...FOUNDERS, "sec"]);
 
 let secure: SecureTestServer;

@@ -2,9 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kindsPublishableBy } from "../../schemas/governance/common.js";
 import { PriorityChannel, PriorityKind } from "../../schemas/protocol.js";
-import { quotaReservations } from "../../schemas/quotas.js";
 import type { Bus } from "../../services/bus/core/bus.js";
-import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import { desiredStreams } from "../../services/bus/admin/streams.js";
 import { processedBucket } from "../../services/bus/consume/idempotency.js";
 import { createPublisher } from "../../services/bus/publish/publisher.js";
@@ -17,6 +15,7 @@ import { createSecretariat, type Secretariat } from "../../services/secretariat/
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
 import { testLog } from "../helpers/nats.js";
+import { fairShareTestConfig } from "../helpers/quotas.js";
 import { startSecureTestServer, type SecureTestServer } from "../helpers/secure-nats.js";
 import { applicationData, FOUNDERS, publishGov } from "../helpers/secretariat.js";
 
@@ -31,25 +30,7 @@ import { applicationData, FOUNDERS, publishGov } from "../helpers/secretariat.js
  * arithmetic, so that the flood is over in a moment; how fast the vote takes effect under a flood
  * is measured by scripts/governance-flood.ts (docs/security.md), not asserted here.
  */
-const MiB = 1024 * 1024;
-const base = loadConfig();
-const small = {
-  maxMembers: base.members.length, headerAllowanceBytes: 4096, governanceMaxBodyBytes: 8192,
-  channelPerSubjectMaxMsgs: 3, governancePerSubjectMaxMsgs: 3, quarantinePerSubjectMaxMsgs: 3,
-  processedBucketMaxBytes: MiB, kvHeadroomBytes: 16 * MiB,
-};
-const bounds = { ...base.bounds, maxBodyBytes: 32 * 1024 };
-const roundUp = (n: number) => Math.ceil(n / MiB) * MiB;
-// Each stream exactly as large as the rule asks (rounded up to a MiB), the account the sum.
-const sized = (() => {
-  const parsed = parseConfig({ ...base, bounds, quotas: { ...small, channelStreamMaxBytes: 64 * MiB, governanceStreamMaxBytes: 64 * MiB, quarantineStreamMaxBytes: 64 * MiB, accountMaxFileBytes: 1024 * MiB } });
-  const { streams } = quotaReservations(bounds.maxBodyBytes, parsed.quotas);
-  const q = Object.fromEntries(streams.map((r) => [r.field, roundUp(r.bytes)]));
-  const draft = { ...small, ...q, accountMaxFileBytes: 1024 * MiB };
-  const account = quotaReservations(bounds.maxBodyBytes, parseConfig({ ...base, bounds, quotas: draft }).quotas).account.bytes;
-  return { ...draft, accountMaxFileBytes: roundUp(account) };
-})();
-const config = parseConfig({ ...base, bounds, quotas: sized });
+const config = fairShareTestConfig();
 const members = await makeMembers([...FOUNDERS, "sec"]);
 const maxSize = new Map(desiredStreams(config.bounds, config.quotas).map((s) => [s.name, s.max_msg_size!]));
 
