@@ -92,8 +92,10 @@ describe("subscriber concurrency - in order per origin, origins at once", () => 
     const esWriteStarted = new Promise<void>((resolve) => (esWriting = resolve));
     let firstFrWrite = true;
     const record: ProcessedRecord = {
-      handledAt: (id) => memory.handledAt(id),
-      add: async (id, at) => {
+      handledAt: (id, legacyId) => memory.handledAt(id, legacyId),
+      add: async (key, at) => {
+        // A record's key is the event's origin and id (recordKeyOf).
+        const id = key.slice(key.indexOf(".") + 1);
         const source = sources.get(id);
         // fr's first record is held until es's record write has started: the two are in flight together.
         if (source === "fr" && firstFrWrite) {
@@ -102,7 +104,7 @@ describe("subscriber concurrency - in order per origin, origins at once", () => 
         }
         if (source === "es") esWriting();
         await sleep(Math.floor(Math.random() * 3));
-        await memory.add(id, at);
+        await memory.add(key, at);
         log.push(`stored ${id}`);
       },
     };

@@ -10,7 +10,7 @@ import type { Bus } from "../../services/bus/core/bus.js";
 import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import { connectBus } from "../../services/bus/core/connect.js";
 import { ErrorCode, isAllianceError } from "../../services/bus/core/errors.js";
-import { openProcessedRecord } from "../../services/bus/consume/idempotency.js";
+import { openProcessedRecord, recordKeyOf } from "../../services/bus/consume/idempotency.js";
 import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { listQuarantine } from "../../services/bus/admin/quarantine-report.js";
 import { readStream } from "../../services/bus/admin/read-stream.js";
@@ -83,7 +83,7 @@ describe("identity - what a member may do", () => {
     await sub.stop();
     await waitFor("the ack to reach the server", async () => (await admin.jsm.consumers.info(StreamName.crime, "fr-desk")).num_ack_pending === 0);
     const kv = await new Kvm(admin.js).open("ALLIANCE_PROCESSED_fr");
-    expect((await kv.get(`fr-desk.${receipt.id}`))?.string()).toContain(`${StreamName.crime}:`);
+    expect((await kv.get(`fr-desk.${recordKeyOf({ source: "fr", id: receipt.id })}`))?.string()).toContain(`${StreamName.crime}:`);
   });
 
   it("member - publishing on another member's subject is a permissions violation", async () => {

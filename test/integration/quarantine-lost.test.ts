@@ -2,7 +2,7 @@ import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "../../services/bus/core/bus.js";
 import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
-import { memoryProcessedRecord, type ProcessedRecord } from "../../services/bus/consume/idempotency.js";
+import { memoryProcessedRecord, recordKeyOf, type ProcessedRecord } from "../../services/bus/consume/idempotency.js";
 import { HeldFor, type HoldHealth } from "../../services/bus/consume/hold.js";
 import { createQuarantineWriter, type QuarantineWriter } from "../../services/bus/consume/quarantine.js";
 import { listQuarantine } from "../../services/bus/admin/quarantine-report.js";
@@ -42,7 +42,7 @@ afterAll(async () => {
 function failing(record: ProcessedRecord, op: "handledAt" | "add", times: number): ProcessedRecord & { failures: number } {
   const wrapped = {
     failures: 0,
-    handledAt: (id: string) => record.handledAt(id),
+    handledAt: (id: string, legacyId?: string) => record.handledAt(id, legacyId),
     add: (id: string, at?: string) => record.add(id, at),
   };
   const real = wrapped[op] as (...args: never[]) => Promise<unknown>;
@@ -86,7 +86,7 @@ describe("quarantine - nothing rejected is lost on the last delivery", () => {
     await using sub = await subscribe(deps("t-lost-write", { processed: async () => record, handler: async () => void runs++ }));
     const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
     const ack = await bus.js.publish(message.subject, message.body, { msgID: message.id, headers: signed(message) });
-    await waitFor("the record stored despite the failed writes", async () => (await inner.handledAt(message.id)) === `${StreamName.crime}:${ack.seq}`, 180_000);
+    await waitFor("the record stored despite the failed writes", async () => (await inner.handledAt(recordKeyOf({ source: "fr", id: message.id }))) === `${StreamName.crime}:${ack.seq}`, 180_000);
     await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
     expect(runs).toBe(1);
   }, 180_000);

@@ -99,7 +99,7 @@ describe("subscriber read-ahead - verification runs ahead, the handler does not"
     const writes: string[] = [];
     // A record store slower than the ack wait (1 s): the server redelivers before the ack can go.
     const slow: ProcessedRecord = {
-      handledAt: (id) => memory.handledAt(id),
+      handledAt: (id, legacyId) => memory.handledAt(id, legacyId),
       add: async (id, at) => {
         writes.push(id);
         await sleep(1_600);

@@ -12,8 +12,23 @@ import { retryTransient } from "../core/retry.js";
 export interface ProcessedRecord {
   /** `at` names the stream position handled (`<stream>:<seq>`), so a redelivery can be told from a replay. */
   add(id: string, at?: string): Promise<void>;
-  /** The position recorded for `id` ("" when it was recorded without one), or undefined if never handled. */
-  handledAt(id: string): Promise<string | undefined>;
+  /**
+   * The position recorded for `id` ("" when it was recorded without one), or undefined if never
+   * handled. `legacyId` is asked when `id` has no record: the key the same event had before
+   * records were keyed by origin (`recordKeyOf`).
+   */
+  handledAt(id: string, legacyId?: string): Promise<string | undefined>;
+}
+
+/**
+ * The key of an event's record: its origin and its id. CloudEvents make `source` + `id` an
+ * event's identity, and one consumer name spans several streams (every `<code>-tracking`, a
+ * declared consumer with several channels): keyed by id alone, a member that re-published another
+ * member's id on another stream had the genuine event refused as a duplicate wherever the copy
+ * arrived first (red team; test/integration/attack-id-copy.test.ts).
+ */
+export function recordKeyOf(event: { readonly source: string; readonly id: string }): string {
+  return `${event.source}.${event.id}`;
 }
 
 /** The position a record names: redelivering the same stored message has the same one, a replay another. */
@@ -57,14 +72,16 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
   });
   const key = (id: string) => `${consumer}.${id}`;
   const fast = lightRecordPath(js, processedBucket(owner));
-  const handledAt = async (id: string) => {
+  const lookUp = async (id: string) => {
     if (fast) return retryTransient(() => fast.get(key(id)), { deadlineMs: RECORD_DEADLINE_MS });
     const entry = await retryTransient(() => kv.get(key(id)), { deadlineMs: RECORD_DEADLINE_MS });
     if (entry === null || entry.operation !== "PUT") return undefined;
     return positionOf(entry.string());
   };
   return {
-    handledAt,
+    async handledAt(id, legacyId) {
+      return (await lookUp(id)) ?? (legacyId === undefined ? undefined : lookUp(legacyId));
+    },
     async add(id, at = "") {
       // A failed write after a successful handler would let a redelivery run the handler again,
       // so the write is retried through elections; writing the same value twice is harmless.
@@ -130,8 +147,8 @@ export function memoryProcessedRecord(): ProcessedRecord {
     async add(id, at = "") {
       seen.set(id, at);
     },
-    async handledAt(id) {
-      return seen.get(id);
+    async handledAt(id, legacyId) {
+      return seen.get(id) ?? (legacyId === undefined ? undefined : seen.get(legacyId));
     },
   };
 }

@@ -1,4 +1,4 @@
-export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET, processedBucket, ownerOfConsumer } from "./idempotency.js";
+export { openProcessedRecord, memoryProcessedRecord, PROCESSED_BUCKET, processedBucket, ownerOfConsumer, recordKeyOf } from "./idempotency.js";
 export type { ProcessedRecord } from "./idempotency.js";
 export { createQuarantineWriter, quarantineCopyId, encodeOriginalHeaders, decodeOriginalHeaders } from "./quarantine.js";
 export type { QuarantineWriter, QuarantineWriterOptions } from "./quarantine.js";

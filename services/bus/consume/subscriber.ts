@@ -5,7 +5,7 @@ import { createCoalescer, type Coalescer } from "./coalesce.js";
 import { ensureConsumer, type ConsumerSpec } from "../admin/consumer.js";
 import { openConsumerSession } from "./consumer-session.js";
 import { HandledWindow } from "./handled-window.js";
-import { streamPosition, type ProcessedRecord } from "./idempotency.js";
+import { recordKeyOf, streamPosition, type ProcessedRecord } from "./idempotency.js";
 import { ErrorCode, isAllianceError } from "../core/errors.js";
 import { isQuotaRefusal } from "../core/retry.js";
 import type { Logger } from "../core/logger.js";
@@ -128,6 +128,7 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
   const tickets = new WeakMap<JsMsg, number>();
   const pdeps: ProcessDeps = {
     ...deps, processed, consumerName, log: slog, handled: new HandledWindow(), settling: new Set(), together: createCoalescer(), hold, quarantine,
+    startedAt: Date.now(),
     // A handler's message stays held while it runs, however long; released as soon as it returns.
     handler: async (event, ctx) => {
       try {
@@ -144,9 +145,9 @@ export async function subscribe(deps: SubscribeDeps): Promise<Subscription> {
       tickets.set(msg, pdeps.handled.read());
       return checkMessage(msg, pdeps);
     }, async (msg, checked) => {
-      // One handler per event id at a time, whatever the ordering key: a replay under another key
-      // waits for the original, then finds it in the handled window.
-      const id = checked.ok && checked.value.verdict.ok ? checked.value.verdict.event.id : undefined;
+      // One handler per event (origin and id) at a time, whatever the ordering key: a replay under
+      // another key waits for the original, then finds it in the handled window.
+      const id = checked.ok && checked.value.verdict.ok ? recordKeyOf(checked.value.verdict.event) : undefined;
       let release: (() => void) | undefined;
       if (id !== undefined) {
         while (inHand.has(id)) await inHand.get(id);
@@ -186,6 +187,14 @@ type ProcessDeps = Omit<SubscribeDeps, "processed" | "quarantine"> & {
   quarantine: QuarantineWriter;
   processed: ProcessedRecord;
   consumerName: string;
+  /**
+   * When this subscription started. A message stored before it may have been handled by a version
+   * that keyed records by id alone: its record is looked up under that key too. One stored later
+   * cannot have been (a re-send under a new message id is stale past the skew bound, and within
+   * the duplicate window the broker drops it), as long as the old version no longer runs on the
+   * same durable (docs/operations.md, upgrading).
+   */
+  startedAt: number;
   handled: HandledWindow;
   /** Acks waiting for their processed record, and their failures' naks: awaited on stop. */
   settling: Set<Promise<void>>;
@@ -218,8 +227,9 @@ async function checkMessage(msg: JsMsg, deps: ProcessDeps): Promise<Checked> {
   // verified again, without a nak, so waiting for trust never spends a delivery.
   const verdict = await deps.hold.until(msg, HeldFor.KeyDirectory, () => deps.verify(incoming));
   if (!verdict.ok || excludes(deps.member, verdict.event)) return { incoming, verdict };
-  const { id } = verdict.event;
-  return { incoming, verdict, handledAt: await deps.hold.until(msg, HeldFor.RecordRead, () => deps.together(() => deps.processed.handledAt(id))) };
+  const key = recordKeyOf(verdict.event);
+  const legacy = incoming.receivedAt.getTime() < deps.startedAt ? verdict.event.id : undefined;
+  return { incoming, verdict, handledAt: await deps.hold.until(msg, HeldFor.RecordRead, () => deps.together(() => deps.processed.handledAt(key, legacy))) };
 }
 
 /** Acts on one checked message: quarantine, skip, handle; one message at a time, in delivery order. */
@@ -245,14 +255,15 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
     return;
   }
   const position = streamPosition(stream, seq);
+  const key = recordKeyOf(event);
   // Handled here since the look-up ran ahead? The window knows, and its answer is the fresher one.
-  const recent = deps.handled.get(event.id);
+  const recent = deps.handled.get(key);
   const handledAt = recent ? recent.position : lookedUp;
   if (handledAt === position) {
     // Handled, but the ack was lost (a crash, or a consumer leader change): no replay, just re-ack,
     // once our own record of it is stored (written again if that write failed).
     mlog().info({ deliveryCount }, "already handled at this position; acknowledged again");
-    if (recent) settle(recent.recorded.catch(() => record(msg, event.id, position, deps)), msg, deps, mlog);
+    if (recent) settle(recent.recorded.catch(() => record(msg, key, position, deps)), msg, deps, mlog);
     else msg.ack();
     return;
   }
@@ -287,8 +298,8 @@ async function actOnMessage(msg: JsMsg, { incoming, verdict, handledAt: lookedUp
   // The record is stored before the ack, and before the next handler starts: a crash during the
   // next handler must find this one recorded, or its redelivery would run this handler twice.
   // The ack itself goes out with the next batch of writes.
-  const recorded = record(msg, event.id, position, deps);
-  deps.handled.handled(event.id, position, recorded);
+  const recorded = record(msg, key, position, deps);
+  deps.handled.handled(key, position, recorded);
   settle(recorded, msg, deps, mlog);
   await recorded.catch(() => undefined);
 }

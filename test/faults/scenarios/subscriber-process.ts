@@ -55,9 +55,9 @@ const sub = await subscribe({
     const record = await openProcessedRecord(bus.js, name, config.bounds);
     if (!killInRecord) return record;
     return {
-      handledAt: (id) => record.handledAt(id),
+      handledAt: (id, legacyId) => record.handledAt(id, legacyId),
       async add(id, at) {
-        if (id !== killInRecord) return record.add(id, at);
+        if (!id.endsWith(`.${killInRecord}`)) return record.add(id, at);
         await new Promise((r) => setTimeout(r, WINDOW_MS));
         process.kill(process.pid, "SIGKILL");
       },
