@@ -72,6 +72,11 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
   });
   const key = (id: string) => `${consumer}.${id}`;
   const fast = lightRecordPath(js, processedBucket(owner));
+  // Records of the layout before origins were in the key hold one token after the consumer's name
+  // (`<consumer>.<id>`), which `*` matches and today's keys (`<consumer>.<source>.<id>`) do not:
+  // their keys are asked only where some exist, so a backlog read after a restart costs one
+  // lookup per message, not two. Any doubt (an error) counts as "some exist".
+  const legacyLayout = fast ? await retryTransient(() => fast.any(`${consumer}.*`), { deadlineMs: RECORD_DEADLINE_MS }).catch(() => true) : true;
   const lookUp = async (id: string) => {
     if (fast) return retryTransient(() => fast.get(key(id)), { deadlineMs: RECORD_DEADLINE_MS });
     const entry = await retryTransient(() => kv.get(key(id)), { deadlineMs: RECORD_DEADLINE_MS });
@@ -80,7 +85,7 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
   };
   return {
     async handledAt(id, legacyId) {
-      return (await lookUp(id)) ?? (legacyId === undefined ? undefined : lookUp(legacyId));
+      return (await lookUp(id)) ?? (legacyId === undefined || !legacyLayout ? undefined : lookUp(legacyId));
     },
     async add(id, at = "") {
       // A failed write after a successful handler would let a redelivery run the handler again,
@@ -110,7 +115,7 @@ function validKey(k: string): string {
  * per-request error objects. Undefined where the plain layout does not hold (a JetStream domain or
  * another API prefix): the KV client is used there.
  */
-function lightRecordPath(js: JetStreamClient, bucket: string): { get(k: string): Promise<string | undefined>; put(k: string, value: string): Promise<void> } | undefined {
+function lightRecordPath(js: JetStreamClient, bucket: string): { get(k: string): Promise<string | undefined>; put(k: string, value: string): Promise<void>; any(pattern: string): Promise<boolean> } | undefined {
   const nc = connectionOf(js);
   if (!nc || js.apiPrefix !== "$JS.API") return undefined;
   const timeoutMs = js.getOptions().timeout ?? 10_000;
@@ -128,6 +133,13 @@ function lightRecordPath(js: JetStreamClient, bucket: string): { get(k: string):
       // A delete or purge marker (KV-Operation header): not handled.
       if (message.hdrs && KV_REMOVED.test(Buffer.from(message.hdrs, "base64").toString("latin1"))) return undefined;
       return positionOf(message.data ? Buffer.from(message.data, "base64").toString("utf8") : "");
+    },
+    async any(pattern) {
+      const reply = await requesterFor(nc).request(getSubject, JSON.stringify({ last_by_subj: `$KV.${bucket}.${pattern}` }), { timeoutMs });
+      const answer = JSON.parse(reply.string()) as { error?: { err_code?: number } };
+      if (answer.error?.err_code === JetStreamApiCodes.NoMessageFound) return false;
+      parseApiReply(reply, answer);
+      return true;
     },
     async put(k, value) {
       const reply = await requesterFor(nc).request(`$KV.${bucket}.${validKey(k)}`, value, { timeoutMs });
