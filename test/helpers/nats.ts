@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { openBus, type Bus } from "../../services/bus/core/bus.js";
 import { loadConfig } from "../../services/bus/core/config.js";
 import { createLogger } from "../../services/bus/core/logger.js";
@@ -27,9 +28,34 @@ export async function startTestServer(extraConfig?: string): Promise<TestServer>
   return { server, url: server.url, dir, stop, [Symbol.asyncDispose]: stop };
 }
 
-/** A bus connected to a test server with the alliance's streams provisioned. */
+/** A bus connected to a test server with the alliance's streams provisioned, with the config's quotas. */
 export async function openTestBus(url: string, config = loadConfig()): Promise<Bus> {
   const bus = await openBus({ servers: url, name: "test", config, log: testLog });
-  await provisionStreams(bus.jsm, config.bounds, testLog);
+  await provisionStreams(bus.jsm, config.bounds, testLog, config.quotas);
   return bus;
+}
+
+/**
+ * One test server and one bus (openTestBus) for a whole test file: started before its first test,
+ * closed after its last. Read `server` and `bus` inside the tests, once they exist.
+ */
+export function useTestBus(config = loadConfig()): { readonly server: TestServer; readonly bus: Bus } {
+  let server: TestServer | undefined;
+  let bus: Bus | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+    bus = await openTestBus(server.url, config);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get bus() {
+      return bus!;
+    },
+  };
 }

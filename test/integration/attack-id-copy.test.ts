@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AllianceEvent } from "../../schemas/envelope.js";
-import type { Bus } from "../../services/bus/core/bus.js";
 import { loadConfig } from "../../services/bus/core/config.js";
 import { openProcessedRecord } from "../../services/bus/consume/idempotency.js";
 import { subscribe, type Rejection } from "../../services/bus/consume/subscriber.js";
-import { provisionStreams } from "../../services/bus/admin/streams.js";
 import { createPublisher } from "../../services/bus/publish/publisher.js";
 import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
-import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
+import { testLog, useTestBus } from "../helpers/nats.js";
 
 /**
  * A hostile member copies another member's event id onto another stream. One consumer name spans
@@ -23,34 +21,24 @@ const config = loadConfig();
 const members = await makeMembers();
 const verify = createVerifier({ bounds: config.bounds, directory: members.directory });
 
-let server: TestServer;
-let bus: Bus;
-beforeAll(async () => {
-  server = await startTestServer();
-  bus = await openTestBus(server.url, config);
-  await provisionStreams(bus.jsm, config.bounds, testLog, config.quotas);
-});
-afterAll(async () => {
-  await bus?.close();
-  await server?.stop();
-});
+const fixture = useTestBus(config);
 
 describe("attack - an event id copied onto another stream", () => {
   it("the genuine event is handled where the copy arrived first; the copy is its sender's own event", async () => {
     const border = (await import("../../services/demo/scenario.js")).demoScenario.find((m) => m.channel === "border" && m.kind === "bulletin")!;
-    const genuine = await createPublisher({ js: bus.js, signer: members.signers.es!, bounds: config.bounds, log: testLog })
+    const genuine = await createPublisher({ js: fixture.bus.js, signer: members.signers.es!, bounds: config.bounds, log: testLog })
       .publish({ channel: "border", kind: "bulletin", tlp: "GREEN", lang: "es", data: border.data });
     // fr read es's event and publishes its own under the same id, on crime.
-    const copy = await createPublisher({ js: bus.js, signer: members.signers.fr!, bounds: config.bounds, log: testLog })
+    const copy = await createPublisher({ js: fixture.bus.js, signer: members.signers.fr!, bounds: config.bounds, log: testLog })
       .publish({ channel: "crime", kind: "bulletin", tlp: "GREEN", lang: "fr", data: sampleCrimeBulletin(), id: genuine.id });
     expect(copy.id).toBe(genuine.id);
 
     const handled: AllianceEvent[] = [];
     const rejected: Rejection[] = [];
     const desk = (stream: string) => subscribe({
-      js: bus.js, jsm: bus.jsm, verify, log: testLog, member: "it", onRejected: (r) => void rejected.push(r),
+      js: fixture.bus.js, jsm: fixture.bus.jsm, verify, log: testLog, member: "it", onRejected: (r) => void rejected.push(r),
       consumer: { stream, durable: "it-desk", startFrom: "all", settings: config.subscriber },
-      processed: (name) => openProcessedRecord(bus.js, name, config.bounds),
+      processed: (name) => openProcessedRecord(fixture.bus.js, name, config.bounds),
       handler: async (event) => void handled.push(event),
     });
     // The desk's crime stream is read first (its border one lags): it handles fr's copy.

@@ -1,30 +1,20 @@
 import { headers } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Bus } from "../../services/bus/core/bus.js";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/bus/core/config.js";
 import { Header } from "../../services/bus/wire/headers.js";
 import { signEvent } from "../../services/bus/wire/sign.js";
 import { rebuildFromStream } from "../../services/secretariat/index.js";
 import { makeMembers } from "../helpers/fixtures.js";
-import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
+import { testLog, useTestBus } from "../helpers/nats.js";
 import { FOUNDERS, publishGov } from "../helpers/secretariat.js";
 
 const config = loadConfig();
 const members = await makeMembers([...FOUNDERS, "sec"]);
 const founding = members.publicJwks;
 
-let server: TestServer;
-let bus: Bus;
-beforeAll(async () => {
-  server = await startTestServer();
-  bus = await openTestBus(server.url, config);
-});
-afterAll(async () => {
-  await bus?.close();
-  await server?.stop();
-});
+const fixture = useTestBus(config);
 
-const gov = (signer: string, kind: string, data: unknown) => publishGov(bus, members.signers[signer]!, config.bounds, testLog, kind, data);
+const gov = (signer: string, kind: string, data: unknown) => publishGov(fixture.bus, members.signers[signer]!, config.bounds, testLog, kind, data);
 
 describe("rebuild on worker threads - the same verdicts and state as on the event loop", () => {
   it("rebuild - past the pool's threshold, a rebuild with workers equals one without, forged messages refused alike", async () => {
@@ -42,12 +32,12 @@ describe("rebuild on worker threads - the same verdicts and state as on the even
         const h = headers();
         h.set(Header.MsgId, message.id);
         h.set(Header.Signature, message.signature);
-        forged.push((await bus.js.publish(message.subject, body, { msgID: message.id, headers: h })).seq);
+        forged.push((await fixture.bus.js.publish(message.subject, body, { msgID: message.id, headers: h })).seq);
       }
     }
     const run = async (workers: number) => {
       const verdicts: [number, string][] = [];
-      const state = await rebuildFromStream(bus, { config, founding, workers, onFolded: (f) => void verdicts.push([f.seq, f.verdict.ok ? f.step.outcome.kind : f.verdict.reason]) });
+      const state = await rebuildFromStream(fixture.bus, { config, founding, workers, onFolded: (f) => void verdicts.push([f.seq, f.verdict.ok ? f.step.outcome.kind : f.verdict.reason]) });
       return { state, verdicts };
     };
     const onLoop = await run(0);
