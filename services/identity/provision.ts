@@ -1,7 +1,7 @@
 import type { AllianceConfig } from "../../schemas/config.js";
 import { createKvView } from "../bus/admin/kv-views.js";
 import { ensureConsumer } from "../bus/admin/consumer.js";
-import { limitBucketBytes } from "../bus/admin/streams.js";
+import { allowDirectReadsOfSingleReplica, limitBucketBytes } from "../bus/admin/streams.js";
 import { openProcessedRecord, processedBucket } from "../bus/consume/idempotency.js";
 import { Quotas } from "../../schemas/quotas.js";
 import type { Logger } from "../bus/core/logger.js";
@@ -35,6 +35,7 @@ export async function provisionAccess(
     // Each owner's records within a limit of its own (quotas.processedBucketMaxBytes): an owner
     // writing junk keys there fills its own bucket only, never the account (docs/security.md).
     await limitBucketBytes(admin.jsm, processedBucket(owner), (config.quotas ?? Quotas.parse({})).processedBucketMaxBytes);
+    await allowDirectReadsOfSingleReplica(admin.jsm, processedBucket(owner));
   }
   for (const bucket of config.access.secretariatBuckets) {
     await createKvView(admin.js, bucket, { history: 1, replicas: config.bounds.replicas });

@@ -4,6 +4,7 @@ import { loadConfig } from "../../services/bus/core/config.js";
 import { requesterFor } from "../../services/bus/core/requests.js";
 import { isTransient } from "../../services/bus/core/retry.js";
 import { openProcessedRecord, processedBucket } from "../../services/bus/consume/idempotency.js";
+import { allowDirectReadsOfSingleReplica } from "../../services/bus/admin/streams.js";
 import { useTestBus } from "../helpers/nats.js";
 
 const config = loadConfig();
@@ -31,6 +32,34 @@ describe("processed record - the light request path answers as the KV client doe
     // Another consumer's record of the same id is not this consumer's.
     const other = await openProcessedRecord(fixture.bus.js, "es-other-test", config.bounds);
     expect(await other.handledAt("one")).toBeUndefined();
+  });
+
+  it("record - a single-replica bucket is read by direct get; one made before (allow_direct off) by its leader, with the same answers, until provisioning allows direct reads", async () => {
+    const seen: string[] = [];
+    // Requests are plain messages: a subscriber on the API subjects sees which read each one is.
+    const spy = fixture.bus.nc.subscribe("$JS.API.>", { callback: (_err, msg) => void (msg.subject.includes(processedBucket("ma")) && seen.push(msg.subject.startsWith("$JS.API.DIRECT.GET.") ? "direct" : msg.subject.startsWith("$JS.API.STREAM.MSG.GET.") ? "leader" : "other")) });
+    const readsBy = async (consumer: string) => {
+      await fixture.bus.nc.flush();
+      seen.length = 0;
+      const record = await openProcessedRecord(fixture.bus.js, consumer, config.bounds);
+      await record.add("kept", "ALLIANCE_CRIME:3");
+      const answers = [await record.handledAt("kept"), await record.handledAt("never")];
+      await fixture.bus.nc.flush();
+      return { answers, reads: [...new Set(seen.filter((r) => r !== "other"))] };
+    };
+    // A bucket as an earlier version made it.
+    await new Kvm(fixture.bus.js).create(processedBucket("ma"), { history: 1, replicas: 1, allow_direct: false });
+    // The open's one check for records of the old key layout is a leader read in both cases.
+    const before = await readsBy("ma-old-bucket");
+    expect(before).toEqual({ answers: ["ALLIANCE_CRIME:3", undefined], reads: ["leader"] });
+    await allowDirectReadsOfSingleReplica(fixture.bus.jsm, processedBucket("ma"));
+    expect((await fixture.bus.jsm.streams.info(`KV_${processedBucket("ma")}`)).config.allow_direct).toBe(true);
+    const after = await readsBy("ma-direct");
+    expect(after.answers).toEqual(["ALLIANCE_CRIME:3", undefined]);
+    expect(after.reads).toContain("direct");
+    // Each lookup is one direct get; only the open's layout check goes by the leader.
+    expect(seen.filter((r) => r === "leader")).toHaveLength(1);
+    spy.unsubscribe();
   });
 
   it("record - an id that is not a valid key (a wildcard would read another key's record) is refused, not looked up", async () => {

@@ -80,11 +80,25 @@ function mixedCases(priv: webcrypto.CryptoKey): { body: Uint8Array; sig: ParsedS
 }
 
 describe("backlog signature check - main thread when alone, workers when a backlog exists, the same verdicts", () => {
+  it("backlog check - the first backlog is verified on the main thread while the workers boot, never waiting for them", async () => {
+    const check = createBacklogSignatureCheck({ workers: 1 });
+    try {
+      const { priv, pub } = await keyPair();
+      const cases = mixedCases(priv);
+      const answers = await Promise.all(cases.map((c) => check(c.body, c.sig, pub)));
+      expect(answers).toEqual(cases.map((c) => verifyDetachedNative(c.body, c.sig, pub)));
+      expect(check.counts()).toEqual({ mainThread: cases.length, workers: 0 });
+    } finally {
+      await check.close();
+    }
+  });
+
   it("backlog check - a backlog goes to the workers and gets the main thread's verdict on every valid and tampered message", async () => {
     const check = createBacklogSignatureCheck({ workers: 1 });
     try {
       const { priv, pub } = await keyPair();
       const cases = mixedCases(priv);
+      await check.warm();
       const answers = await Promise.all(cases.map((c) => check(c.body, c.sig, pub)));
       expect(answers).toEqual(cases.map((c) => verifyDetachedNative(c.body, c.sig, pub)));
       expect(answers.filter(Boolean)).toHaveLength(100);
@@ -116,6 +130,7 @@ describe("backlog signature check - main thread when alone, workers when a backl
     try {
       const { priv, pub } = await keyPair();
       const cases = mixedCases(priv).slice(0, 20);
+      await check.warm();
       const short = { ...cases[0]!.sig, signatureB64: cases[0]!.sig.signatureB64.slice(0, 40) };
       const answers = await Promise.all([...cases.map((c) => check(c.body, c.sig, pub)), check(cases[0]!.body, short, pub)]);
       expect(answers).toEqual([...cases.map((c) => verifyDetachedNative(c.body, c.sig, pub)), false]);

@@ -109,6 +109,18 @@ export async function limitBucketBytes(jsm: JetStreamManager, bucket: string, ma
 }
 
 /**
+ * Lets a single-replica processed-record bucket made before direct reads be read by direct get
+ * (consume/idempotency.ts: cheaper for nats-server, and the one replica is the one that stored
+ * every write). Subscribers opened afterwards read that way; a replicated bucket is left alone.
+ */
+export async function allowDirectReadsOfSingleReplica(jsm: JetStreamManager, bucket: string): Promise<void> {
+  const name = `KV_${bucket}`;
+  const info = await jsm.streams.info(name);
+  if (info.config.num_replicas !== 1 || info.config.allow_direct) return;
+  await jsm.streams.update(name, { ...info.config, allow_direct: true });
+}
+
+/**
  * nats-server applies a lowered max_bytes or max_msgs_per_subject to what a stream already holds
  * by deleting the oldest messages, whatever the discard policy: lowering the quotas below what is
  * stored would erase part of the governance record (or members' messages). Refused instead,

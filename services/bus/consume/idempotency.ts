@@ -1,8 +1,11 @@
-import { Kvm, type KV } from "@nats-io/kv";
+import { Kvm, type KV, type KvStatus } from "@nats-io/kv";
 import { JetStreamApiCodes, type JetStreamClient } from "@nats-io/jetstream";
+import { JetStreamStatusError } from "@nats-io/jetstream/internal";
+import type { Msg } from "@nats-io/transport-node";
 import { connectionOf, parseApiReply, requesterFor } from "../core/requests.js";
 import type { Bounds } from "../../../schemas/config.js";
 import { retryTransient } from "../core/retry.js";
+import { Header } from "../wire/headers.js";
 
 /**
  * What a subscriber has already handled, by event id (check 9 of docs/protocol.md §5). A record is
@@ -63,15 +66,16 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
   const kv: KV = await new Kvm(js).create(processedBucket(owner), {
     history: 1,
     replicas: bounds.replicas,
-    // Reads go to the bucket's leader. A direct get is answered by any replica, and one that lags
-    // (or has just woken from a freeze) can say "never handled" for an id it has not caught up
-    // with: the fault suite saw handlers run twice that way on a 3-node cluster.
-    allow_direct: false,
+    // With replicas, reads go to the bucket's leader. A direct get is answered by any replica, and
+    // one that lags (or has just woken from a freeze) can say "never handled" for an id it has not
+    // caught up with: the fault suite saw handlers run twice that way on a 3-node cluster. With
+    // one replica, the one that answers a direct get is the one that stored the write.
+    allow_direct: bounds.replicas === 1,
     // As long as the streams keep a message, its record must outlive any redelivery of it.
     ttl: bounds.streamMaxAgeDays * 86_400_000,
   });
   const key = (id: string) => `${consumer}.${id}`;
-  const fast = lightRecordPath(js, processedBucket(owner));
+  const fast = lightRecordPath(js, processedBucket(owner), directReadsSafe(await kv.status()));
   // Records of the layout before origins were in the key hold one token after the consumer's name
   // (`<consumer>.<id>`), which `*` matches and today's keys (`<consumer>.<source>.<id>`) do not:
   // their keys are asked only where some exist, so a backlog read after a restart costs one
@@ -96,6 +100,16 @@ export async function openProcessedRecord(js: JetStreamClient, consumer: string,
   };
 }
 
+/**
+ * Direct gets only where the bucket has a single replica and allows them: a bucket made by an
+ * earlier version (`allow_direct` off) keeps its leader reads until provisioning turns them on
+ * (services/identity/provision.ts), and any replicated bucket reads by the leader.
+ */
+function directReadsSafe(status: KvStatus): boolean {
+  const { config } = status.streamInfo;
+  return config.allow_direct === true && config.num_replicas === 1 && !config.mirror;
+}
+
 /** Records written before positions were kept hold a timestamp: handled, position unknown. */
 function positionOf(value: string): string {
   return value.includes(":") ? value : "";
@@ -109,20 +123,22 @@ function validKey(k: string): string {
 }
 
 /**
- * The bucket's reads and writes as the KV client makes them (a STREAM.MSG.GET of the key's last
- * message, from the leader; a publish to `$KV.<bucket>.<key>`), through the connection's light
- * requester (core/requests.ts): the same requests and the same errors, without nats.js's
- * per-request error objects. Undefined where the plain layout does not hold (a JetStream domain or
- * another API prefix): the KV client is used there.
+ * The bucket's reads and writes as the KV client makes them (a get of the key's last message: a
+ * direct get where `direct`, else a STREAM.MSG.GET from the leader; a publish to
+ * `$KV.<bucket>.<key>`), through the connection's light requester (core/requests.ts): the same
+ * requests and the same errors, without nats.js's per-request error objects. Undefined where the
+ * plain layout does not hold (a JetStream domain or another API prefix): the KV client is used there.
  */
-function lightRecordPath(js: JetStreamClient, bucket: string): { get(k: string): Promise<string | undefined>; put(k: string, value: string): Promise<void>; any(pattern: string): Promise<boolean> } | undefined {
+function lightRecordPath(js: JetStreamClient, bucket: string, direct: boolean): { get(k: string): Promise<string | undefined>; put(k: string, value: string): Promise<void>; any(pattern: string): Promise<boolean> } | undefined {
   const nc = connectionOf(js);
   if (!nc || js.apiPrefix !== "$JS.API") return undefined;
   const timeoutMs = js.getOptions().timeout ?? 10_000;
   const getSubject = `$JS.API.STREAM.MSG.GET.KV_${bucket}`;
+  const directGetPrefix = `$JS.API.DIRECT.GET.KV_${bucket}.`;
   return {
     async get(k) {
       const subject = `$KV.${bucket}.${validKey(k)}`;
+      if (direct) return directValue(await requesterFor(nc).request(directGetPrefix + subject, "", { timeoutMs }), subject);
       const reply = await requesterFor(nc).request(getSubject, JSON.stringify({ last_by_subj: subject }), { timeoutMs });
       // "No message" is the common answer (an id never handled): told by its code, without
       // building the client's error for it.
@@ -150,7 +166,23 @@ function lightRecordPath(js: JetStreamClient, bucket: string): { get(k: string):
 }
 
 /** The KV client's operation header on a delete or purge marker. */
-const KV_REMOVED = /^KV-Operation:\s*(DEL|PURGE)\s*$/im;
+const KV_REMOVED = new RegExp(`^${Header.KvOperation}:\\s*(DEL|PURGE)\\s*$`, "im");
+
+/**
+ * A direct get's answer: the stored message itself (its headers name the subject; a delete or
+ * purge marker carries `KV-Operation`), or a status without a body: 404, no message under the key
+ * (the common answer, not an error); any other status is the server's refusal, thrown as the
+ * client's `JetStreamStatusError` with its code (a 503 is `NoRespondersError`, from the requester).
+ */
+function directValue(reply: Msg, subject: string): string | undefined {
+  const status = reply.headers?.code ?? 0;
+  if (status === 404) return undefined;
+  if (status !== 0 && reply.data.length === 0) throw new JetStreamStatusError(`direct get of ${subject}: ${status} ${reply.headers?.description ?? ""}`.trim(), status);
+  if (reply.headers?.get(Header.StoredSubject) !== subject) return undefined;
+  const operation = reply.headers.get(Header.KvOperation);
+  if (operation === "DEL" || operation === "PURGE") return undefined;
+  return positionOf(reply.string());
+}
 
 /** For ephemeral readers (`alliance tail` without --durable): forgotten when the process ends. */
 export function memoryProcessedRecord(): ProcessedRecord {

@@ -4,6 +4,10 @@ export const Header = {
   MsgId: "Nats-Msg-Id",
   /** Set by the server on headers-only deliveries: the size of the body left out. */
   MsgSize: "Nats-Msg-Size",
+  /** Set by the server on a direct get's answer: the subject the message was stored under. */
+  StoredSubject: "Nats-Subject",
+  /** The KV client's operation on a stored value: `DEL` or `PURGE` on a removal marker (absent on a put). */
+  KvOperation: "KV-Operation",
   ContentType: "Content-Type",
   QuarantineReason: "Alliance-Quarantine-Reason",
   QuarantineDetail: "Alliance-Quarantine-Detail",

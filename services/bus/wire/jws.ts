@@ -35,7 +35,7 @@ const MAX_PROTECTED_LENGTH = 512;
 /** An Ed25519 signature is 64 bytes: 86 base64url characters. */
 const SIGNATURE_LENGTH = 86;
 
-/** Which implementation checks the arithmetic: node:crypto one-shot (the default) or jose. Both must agree. */
+/** Which implementation checks the arithmetic: libsodium, synchronous (the default), or jose. Both must agree. */
 export type SignatureEngine = "native" | "jose";
 
 /** Signs with jose: the reference implementation (the tests' fixtures sign this way). */
@@ -47,8 +47,8 @@ export async function signDetached(body: Uint8Array, kid: string, key: webcrypto
 }
 
 /**
- * The same signature as `signDetached`, computed with node:crypto on a KeyObject made once per
- * key, the protected header serialised once per kid. What publishers use.
+ * The same signature as `signDetached`, computed with libsodium on a secret key derived once per
+ * key (ed25519.ts), the protected header serialised once per kid. What publishers use.
  */
 export function signDetachedNative(body: Uint8Array, kid: string, key: webcrypto.CryptoKey): string {
   const protectedB64 = protectedHeaderFor(kid);
@@ -122,7 +122,7 @@ export async function verifyDetached(body: Uint8Array, sig: ParsedSignature, key
 }
 
 /**
- * `verifyDetached` on node:crypto: the same answer (test/unit/jws-engines.test.ts holds both to it,
+ * `verifyDetached` on libsodium: the same answer (test/unit/jws-engines.test.ts holds both to it,
  * hostile inputs included), synchronously, without WebCrypto's per-call promise and job. The header
  * was already held to the allowlist by `parseSignatureHeader`; the key must be Ed25519.
  */

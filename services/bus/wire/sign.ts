@@ -82,7 +82,7 @@ export async function signEvent(signer: Signer, input: OutgoingEvent, bounds: Pi
   if (body.length > bounds.maxBodyBytes) {
     throw new AllianceError(ErrorCode.EventInvalid, `event body is ${body.length} bytes, over the ${bounds.maxBodyBytes}-byte bound`);
   }
-  // node:crypto on a KeyObject made once per key; jose's signDetached gives the same signature.
+  // libsodium on a key derived once per signer; jose's signDetached gives the same signature.
   const signature = signDetachedNative(body, signer.kid, signer.key);
   return { id: event.id, subject: eventSubject(input.channel, signer.origin, input.kind), body, signature, event };
 }

@@ -44,14 +44,22 @@ interface Job {
 interface Workers {
   /** Sends one batch to the next worker; every job is settled, with undefined if the worker failed. */
   run(jobs: readonly Job[]): void;
+  /** Every worker has loaded and listens: a batch sent now does not wait for a thread to boot (~100–200 ms). */
+  ready(): boolean;
+  /** Resolves when every worker has loaded (never, if one fails first: the main thread verifies then). */
+  readonly loaded: Promise<void>;
   close(): Promise<void>;
 }
 
 function startWorkers(count: number): Workers {
   const pool = Array.from({ length: Math.max(1, count) }, () => new Worker(WORKER_FILE));
   const replies = new Map<number, { resolve: (results: Uint8Array) => void; reject: (err: unknown) => void }>();
+  let loaded = 0;
+  let allLoaded!: () => void;
+  const whenLoaded = new Promise<void>((resolve) => (allLoaded = resolve));
   for (const worker of pool) {
-    worker.on("message", ({ id, results }: { id: number; results: Uint8Array }) => {
+    worker.on("message", ({ id, results, ready }: { id: number; results: Uint8Array; ready?: true }) => {
+      if (ready) return void (++loaded === pool.length && allLoaded());
       replies.get(id)?.resolve(results);
       replies.delete(id);
     });
@@ -65,6 +73,8 @@ function startWorkers(count: number): Workers {
   }
   let nextId = 0;
   return {
+    ready: () => loaded === pool.length,
+    loaded: whenLoaded,
     run(jobs) {
       if (jobs.length === 0) return;
       const size = jobs.reduce((n, j) => n + 4 + j.input.length + 64 + 32, 0);
@@ -178,6 +188,8 @@ const ALONE_AFTER_MS = 1;
 export type BacklogSignatureCheck = SignatureCheck & {
   /** Verifications answered so far on the main thread and by workers. */
   counts(): { mainThread: number; workers: number };
+  /** Starts the workers now, not at the first backlog; resolves once they have loaded. */
+  warm(): Promise<void>;
   /** Ends the workers; what is still asked is verified on the main thread. */
   close(): Promise<void>;
 };
@@ -191,7 +203,10 @@ export type BacklogSignatureCheck = SignatureCheck & {
  * read-ahead filled) they go to a worker thread in batches of up to 64, the bytes transferred, one
  * batch per worker at a time: what is asked meanwhile waits and leaves as the next batch when one
  * comes back. The answer is computed over the very bytes asked about: nothing is matched later.
- * The workers start on the first backlog. A worker that fails is answered for by the main thread.
+ * The workers start on the first backlog, and take batches once they have loaded: until then the
+ * backlog is verified on the main thread, so the first backlog never waits for threads to boot (it
+ * once cost the first messages of a subscriber ~200 ms). A worker that fails is answered for by the
+ * main thread.
  */
 export function createBacklogSignatureCheck({ workers = Math.max(1, availableParallelism() - 1), threshold = BACKLOG_THRESHOLD }: { workers?: number; threshold?: number } = {}): BacklogSignatureCheck {
   const counts = { mainThread: 0, workers: 0 };
@@ -209,7 +224,8 @@ export function createBacklogSignatureCheck({ workers = Math.max(1, availablePar
   const flush = () => {
     scheduled = false;
     if (queue.length === 0) return;
-    if (atWorkers === 0 && queue.length < threshold) {
+    if (atWorkers === 0 && queue.length >= threshold) pool ??= startWorkers(lanes);
+    if (atWorkers === 0 && (queue.length < threshold || !pool!.ready())) {
       const asked = queue;
       queue = [];
       asked.forEach(inline);
@@ -238,7 +254,7 @@ export function createBacklogSignatureCheck({ workers = Math.max(1, availablePar
       if (jobs.length === 0) continue;
       left = jobs.length;
       atWorkers++;
-      (pool ??= startWorkers(lanes)).run(jobs);
+      pool!.run(jobs);
     }
   };
 
@@ -265,6 +281,7 @@ export function createBacklogSignatureCheck({ workers = Math.max(1, availablePar
   };
   return Object.assign(check, {
     counts: () => ({ ...counts }),
+    warm: () => (pool ??= startWorkers(lanes)).loaded,
     async close() {
       queue.splice(0).forEach(inline);
       await pool?.close();

@@ -26,3 +26,5 @@ parentPort.on("message", ({ id, count, buffer }) => {
   }
   parentPort.postMessage({ id, results }, [results.buffer]);
 });
+// Loaded and listening: the pool may hand this worker a batch without it waiting for the thread to boot.
+parentPort.postMessage({ ready: true });
