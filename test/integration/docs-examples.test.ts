@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../services/bus/core/config.js";
 import { markedBlocks, runShellExample } from "../helpers/docs.js";
 import { startTestServer, type TestServer } from "../helpers/nats.js";
 
@@ -23,7 +24,7 @@ describe("docs - the examples in the documents are the files the tests run", () 
 
   it("README: the SDK and CLI examples are marked", () => {
     const paths = markedBlocks(readFileSync(join(REPO, "README.md"), "utf8")).map((b) => b.path);
-    expect(paths).toEqual(expect.arrayContaining(["examples/sdk/desk.ts", "examples/cli/first-steps.sh"]));
+    expect(paths).toEqual(expect.arrayContaining(["examples/sdk/desk.ts", "examples/cli/first-steps.sh", "examples/cli/governance.sh"]));
   });
 });
 
@@ -50,4 +51,34 @@ describe("docs - README's first steps, on a private server", () => {
     expect(result.stdout).toContain("0 quarantined message(s)");
     expect(readFileSync(join(dir, "keys/.gitignore"), "utf8")).toContain("*");
   });
+});
+
+describe("docs - README's governance, on a private server", () => {
+  it("examples/cli/governance.sh: an application carried by every active member's vote admits the applicant, and the audit agrees", async () => {
+    const script = join(REPO, "examples/cli/governance.sh");
+    expect(readFileSync(script, "utf8"), "no placeholder left to fill in").not.toMatch(/<[a-z-]+>/);
+    await using server = await startTestServer();
+    const dir = mkdtempSync(join(tmpdir(), "alliance-governance-"));
+    try {
+      const env = { PATH: process.env.PATH, HOME: dir, NATS_URL: server.url, ALLIANCE_HOME: join(dir, "home") };
+      const result = await runShellExample(script, dir, env);
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const founding = loadConfig().members.map((m) => m.code);
+      const n = founding.length;
+      // The application was open under the founding rule: unanimity of the active members.
+      const application = /^([0-9a-f-]{36})  application +admit jo \(Jordan, key jo:[^)]+\) — open: 0 for, 0 against; (\d+) of (\d+) needed \(unanimity\)$/m.exec(result.stdout);
+      expect(application, result.stdout).toBeTruthy();
+      expect([application![2], application![3]]).toEqual([String(n), String(n)]);
+      // Every founding member voted, once: the receipts name their keys.
+      const voters = [...result.stdout.matchAll(/^vote-cast id=[0-9a-f-]{36} seq=\d+ by=([a-z]{2}):/gm)].map((m) => m[1]);
+      expect(voters.sort()).toEqual([...founding].sort());
+      // The members view: jo admitted and active, beside the founding members.
+      expect(result.stdout).toMatch(/^jo  active +admitted  Ministry of Interior \(Jordan\)  keys=jo:/m);
+      // The audit's replay applied the decision and found the views identical to it.
+      expect(result.stdout).toMatch(/^#\d+ membership-decided from=sec applied: jo admitted$/m);
+      expect(result.stdout).toContain(`${n + 1} active member(s); 0 decision(s) owed by the secretariat; views identical to the replay`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
