@@ -20,6 +20,12 @@ export interface NatsServerOptions {
    * account's limit, against which every stream's max_bytes is reserved); default the defaults.
    */
   readonly quotas?: Pick<Quotas, "accountMaxFileBytes">;
+  /**
+   * A config file of our own to start from instead (config/nats/dev.conf), as a reader would:
+   * its ports and JetStream store are moved onto this server's free ports and `dir` by nats-server's
+   * flags (`-p`, `-m`, `-sd`); `extraConfig` and `quotas` do not apply. It must not set `store_dir`.
+   */
+  readonly fromConfig?: string;
 }
 
 export interface RunningNatsServer extends AsyncDisposable {
@@ -75,13 +81,14 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Runni
   const port = options.port ?? (await freePort());
   const httpPort = options.httpPort ?? (await freePort());
   const name = options.name ?? `alliance-${port}`;
-  const configFile = configFileOf(options.dir);
   const storeDir = join(options.dir, "jetstream");
-  writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir, maxFileStoreBytes: serverMaxFileStoreBytes(options.quotas ?? Quotas.parse({})) })}\n${options.extraConfig ?? ""}\n`);
+  const configFile = options.fromConfig ?? configFileOf(options.dir);
+  if (!options.fromConfig) writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir, maxFileStoreBytes: serverMaxFileStoreBytes(options.quotas ?? Quotas.parse({})) })}\n${options.extraConfig ?? ""}\n`);
+  const args = options.fromConfig ? ["-c", configFile, "-p", String(port), "-m", String(httpPort), "-sd", storeDir, "-n", name] : ["-c", configFile];
   const logFd = openSync(join(options.dir, "nats-server.log"), "a");
   // Its own process group: Ctrl-C in a terminal signals the foreground group, and the server must
   // not stop before the services on it have drained; whoever started it stops it, last.
-  const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", logFd, logFd], detached: true });
+  const child = spawn(binary, args, { stdio: ["ignore", logFd, logFd], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   // Detached, it would outlive a parent that dies without stopping it: not on a normal exit.
   const killOnExit = () => child.kill("SIGTERM");

@@ -17,6 +17,20 @@ export interface TestServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/**
+ * The development server the README tells a reader to start (`nats-server -c config/nats/dev.conf`),
+ * moved onto free loopback ports and a temporary store: what the README's examples run against.
+ */
+export async function startDevServer(): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "alliance-dev-"));
+  const server = await startNatsServer({ dir, fromConfig: join(import.meta.dirname, "../../config/nats/dev.conf") });
+  const stop = async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { server, url: server.url, dir, stop, [Symbol.asyncDispose]: stop };
+}
+
 /** A nats-server of the test's own: free loopback ports, a temporary store, removed at the end. */
 export async function startTestServer(extraConfig?: string): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "alliance-test-"));

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../services/bus/core/config.js";
 import { markedBlocks, runShellExample } from "../helpers/docs.js";
-import { startTestServer, type TestServer } from "../helpers/nats.js";
+import { startDevServer, type TestServer } from "../helpers/nats.js";
 
 // Documentation that is executed: every example block the README and the runbook mark with
 // `<!-- example: PATH -->` is the file PATH, byte for byte, and the tests run those files.
@@ -28,11 +28,11 @@ describe("docs - the examples in the documents are the files the tests run", () 
   });
 });
 
-describe("docs - README's first steps, on a private server", () => {
+describe("docs - README's first steps, on the development server the README starts (config/nats/dev.conf)", () => {
   let server: TestServer;
   let dir: string;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startDevServer();
     dir = mkdtempSync(join(tmpdir(), "alliance-readme-"));
   });
   afterAll(async () => {
@@ -53,11 +53,11 @@ describe("docs - README's first steps, on a private server", () => {
   });
 });
 
-describe("docs - README's governance, on a private server", () => {
+describe("docs - README's governance, on the development server the README starts (config/nats/dev.conf)", () => {
   it("examples/cli/governance.sh: an application carried by every active member's vote admits the applicant, and the audit agrees", async () => {
     const script = join(REPO, "examples/cli/governance.sh");
     expect(readFileSync(script, "utf8"), "no placeholder left to fill in").not.toMatch(/<[a-z-]+>/);
-    await using server = await startTestServer();
+    await using server = await startDevServer();
     const dir = mkdtempSync(join(tmpdir(), "alliance-governance-"));
     try {
       const env = { PATH: process.env.PATH, HOME: dir, NATS_URL: server.url, ALLIANCE_HOME: join(dir, "home") };

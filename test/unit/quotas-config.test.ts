@@ -68,6 +68,12 @@ describe("quotas - the fair share is a guarantee by construction (docs/security.
     }
   });
 
+  it("quotas - the development server's max_file_store (config/nats/dev.conf, README) holds the default config's reservation", () => {
+    const development = loadConfig(join(ROOT, "config/alliance.json"));
+    const value = /^\s*max_file_store\s*:\s*(\d+)\b/m.exec(readFileSync(join(ROOT, "config/nats/dev.conf"), "utf8"))?.[1];
+    expect(Number(value)).toBeGreaterThanOrEqual(serverMaxFileStoreBytes(development.quotas, development.bounds.replicas));
+  });
+
   it("quotas - an admission beyond maxMembers is refused before any credential is made", async () => {
     const credsDir = mkdtempSync(join(tmpdir(), "alliance-maxmembers-"));
     try {

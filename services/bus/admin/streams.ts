@@ -1,7 +1,7 @@
 import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamInfo } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { Quotas, type Bounds } from "../../../schemas/config.js";
-import { STREAM_MAX_MSG_BYTES, streamMessageSizes } from "../../../schemas/quotas.js";
+import { serverMaxFileStoreBytes, STREAM_MAX_MSG_BYTES, streamMessageSizes } from "../../../schemas/quotas.js";
 import { Channel } from "../../../schemas/protocol.js";
 import type { Logger } from "../core/logger.js";
 import { AllianceError, ErrorCode } from "../core/errors.js";
@@ -80,10 +80,10 @@ export async function provisionStreams(jsm: JetStreamManager, bounds: Bounds, lo
     });
     let outcome: ProvisionOutcome;
     if (!existing) {
-      outcome = { name: desired.name, action: "created", info: await jsm.streams.add(desired) };
+      outcome = { name: desired.name, action: "created", info: await reserving(desired, bounds, quotas, () => jsm.streams.add(desired)) };
     } else if (differs(existing.config, desired)) {
       await refuseShrinkingBelowContent(jsm, existing, desired);
-      outcome = { name: desired.name, action: "updated", info: await jsm.streams.update(desired.name, desired) };
+      outcome = { name: desired.name, action: "updated", info: await reserving(desired, bounds, quotas, () => jsm.streams.update(desired.name, desired)) };
     } else {
       outcome = { name: desired.name, action: "unchanged", info: existing };
     }
@@ -107,6 +107,24 @@ export async function limitBucketBytes(jsm: JetStreamManager, bucket: string, ma
   }
   await jsm.streams.update(name, { ...info.config, max_bytes: maxBytes });
 }
+
+/**
+ * Creates or updates a stream, explaining the server's refusal to reserve its max_bytes: a server
+ * started with `nats-server -js` offers 75 % of the free disk, less than the default quotas
+ * reserve, and the client's error says only "insufficient storage resources available".
+ */
+async function reserving(desired: DesiredStream, bounds: Bounds, quotas: Quotas | undefined, write: () => Promise<StreamInfo>): Promise<StreamInfo> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError) || err.code !== INSUFFICIENT_STORAGE) throw err;
+    const needed = serverMaxFileStoreBytes(quotas ?? Quotas.parse({}), bounds.replicas);
+    throw new AllianceError(ErrorCode.StoreTooSmall, `stream ${desired.name} reserves ${desired.max_bytes} bytes and the server cannot reserve them (insufficient storage resources): this config's streams and buckets reserve ${needed} bytes on each server (docs/security.md, "Quotas"). Give nats-server a JetStream max_file_store of at least ${needed} (a limit, not an allocation: config/nats/dev.conf for development), or lower the quotas in the config`, { cause: err });
+  }
+}
+
+/** JetStream's "insufficient storage resources available": the store or the account cannot reserve a stream's max_bytes. */
+const INSUFFICIENT_STORAGE = 10047;
 
 /**
  * Lets a single-replica processed-record bucket made before direct reads be read by direct get

@@ -26,6 +26,8 @@ export const ErrorCode = {
   /** A member bundle (`<code>.bundle.json`) is unreadable, malformed or inconsistent. */
   BundleInvalid: "ERR_BUNDLE_INVALID",
   ReloadFailed: "ERR_RELOAD_FAILED",
+  /** The server's JetStream store cannot reserve what the streams' quotas need (its max_file_store, or the account's limit). */
+  StoreTooSmall: "ERR_STORE_TOO_SMALL",
   /** An admission would take the alliance beyond quotas.maxMembers, which the streams are sized for. */
   MemberQuotaExceeded: "ERR_MEMBER_QUOTA",
   /** Every reader-consumer name this identity may use on a stream is taken (access.readerSlots). */
