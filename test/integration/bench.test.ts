@@ -64,4 +64,12 @@ describe("bench - npm run bench --quick", () => {
       for (const phase of ["publish", "consume", "endToEnd"]) expect(stdout).toMatch(new RegExp(`${name} +${phase} +\\d+ msg/s +main +\\d+`));
     }
   }, 150_000);
+
+  it("bench - the stage trace (bench/trace.ts, docs/performance.md) stamps every stage of every message and reports the pauses", async () => {
+    const { stdout } = await run("npx", ["tsx", "bench/trace.ts", "--rate", "200", "--seconds", "1", "--rounds", "1"], { timeout: 120_000, env: { ...process.env, LOG_LEVEL: "error" } });
+    expect(stdout).toMatch(/round 1: 200 messages at 200\/s, backlog engine: p50 [\d.]+ ms, p99 [\d.]+ ms/);
+    // Every stage has a number for the median and the slowest messages: no stage went unstamped.
+    for (const stage of ["due→sent", "sent→stored", "stored→verify", "verify", "verify→lookup", "lookup", "lookup→handler"]) expect(stdout).toMatch(new RegExp(`  ${stage} +-?[\\d.]+ +-?[\\d.]+\n`));
+    expect(stdout).toMatch(/gc: \d+ pauses/);
+  }, 150_000);
 });
