@@ -6,7 +6,7 @@ import { openBus, type Bus } from "../../services/bus/core/bus.js";
 import { loadConfig } from "../../services/bus/core/config.js";
 import { createLogger } from "../../services/bus/core/logger.js";
 import { provisionStreams } from "../../services/bus/admin/streams.js";
-import { startNatsServer, type RunningNatsServer } from "../../services/natsd/server.js";
+import { startNatsServer, type NatsServerOptions, type RunningNatsServer } from "../../services/natsd/server.js";
 
 export const testLog = createLogger({ name: "test", level: process.env.TEST_LOG_LEVEL ?? "silent", pretty: false });
 
@@ -21,20 +21,17 @@ export interface TestServer extends AsyncDisposable {
  * The development server the README tells a reader to start (`nats-server -c config/nats/dev.conf`),
  * moved onto free loopback ports and a temporary store: what the README's examples run against.
  */
-export async function startDevServer(): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), "alliance-dev-"));
-  const server = await startNatsServer({ dir, fromConfig: join(import.meta.dirname, "../../config/nats/dev.conf") });
-  const stop = async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { server, url: server.url, dir, stop, [Symbol.asyncDispose]: stop };
+export function startDevServer(): Promise<TestServer> {
+  return startTestServer({ fromConfig: join(import.meta.dirname, "../../config/nats/dev.conf") });
 }
 
-/** A nats-server of the test's own: free loopback ports, a temporary store, removed at the end. */
-export async function startTestServer(extraConfig?: string): Promise<TestServer> {
+/**
+ * A nats-server of the test's own: free loopback ports, a temporary store, removed at the end.
+ * `options`: extra config text, or startNatsServer's options (quotas, a config file to start from).
+ */
+export async function startTestServer(options: string | Omit<NatsServerOptions, "dir"> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "alliance-test-"));
-  const server = await startNatsServer({ dir, ...(extraConfig ? { extraConfig } : {}) });
+  const server = await startNatsServer({ dir, ...(typeof options === "string" ? { extraConfig: options } : options) });
   const stop = async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

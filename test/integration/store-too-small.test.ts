@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provisionStreams } from "../../services/bus/admin/streams.js";
 import { openBus, type Bus } from "../../services/bus/core/bus.js";
 import { loadConfig } from "../../services/bus/core/config.js";
 import { ErrorCode } from "../../services/bus/core/errors.js";
 import { serverMaxFileStoreBytes } from "../../schemas/quotas.js";
-import { startNatsServer, type RunningNatsServer } from "../../services/natsd/server.js";
-import { testLog } from "../helpers/nats.js";
+import { startTestServer, testLog, type TestServer } from "../helpers/nats.js";
 import { fairShareTestConfig } from "../helpers/quotas.js";
 
 // A server whose JetStream store is smaller than the streams reserve (as `nats-server -js` is on
@@ -16,17 +12,15 @@ import { fairShareTestConfig } from "../helpers/quotas.js";
 // needed and where to set it, instead of the client's "insufficient storage resources available".
 const small = fairShareTestConfig();
 const defaults = loadConfig();
-let dir: string, server: RunningNatsServer, bus: Bus;
+let server: TestServer, bus: Bus;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "alliance-store-"));
-  server = await startNatsServer({ dir, quotas: small.quotas });
+  server = await startTestServer({ quotas: small.quotas });
   bus = await openBus({ servers: server.url, name: "test", config: defaults, log: testLog });
 });
 afterAll(async () => {
   await bus?.close();
   await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("provisioning - a store too small for the quotas' reservations is named, with what it needs", () => {
