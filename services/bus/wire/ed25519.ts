@@ -5,9 +5,10 @@ import sodium from "sodium-native";
  * Ed25519 arithmetic, on keys converted once per CryptoKey, with libsodium (sodium-native): it
  * verifies about 1.8x and signs about 1.7x faster than OpenSSL (node:crypto) here, and it is
  * stricter: it also refuses small-order public keys and points. Ed25519 signatures are
- * deterministic, so the signature is byte for byte the one OpenSSL or jose would make. jose (WebCrypto) stays the
- * owner of key import and of the JOSE format, and remains the reference the tests hold this to;
- * WebCrypto runs each operation behind a promise and a thread-pool job (docs/performance.md).
+ * deterministic, so a signature is byte for byte the one OpenSSL or jose would make. jose
+ * (WebCrypto) stays the owner of key import and of the JOSE format, and remains the reference the
+ * tests hold this to; WebCrypto runs each operation behind a promise and a thread-pool job
+ * (docs/performance.md).
  */
 const keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>();
 const rawPublicKeys = new WeakMap<webcrypto.CryptoKey, Buffer>();
@@ -34,7 +35,8 @@ export function ed25519Sign(input: Uint8Array, privateKey: webcrypto.CryptoKey):
 
 /**
  * libsodium's 64-byte secret key (seed and public key) of an Ed25519 private CryptoKey, derived once
- * from its seed, in memory libsodium locks and zeroes on release (never swapped to the host's disk).
+ * from its seed, in memory libsodium guards: locked against swapping to the host's disk where the
+ * system allows it, zeroed when released.
  */
 function secretKey(key: webcrypto.CryptoKey): Buffer {
   let secret = secretKeys.get(key);
