@@ -1,7 +1,6 @@
 import { headers } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AllianceEvent } from "../../schemas/envelope.js";
-import type { Bus } from "../../services/bus/core/bus.js";
 import { loadConfig, parseConfig } from "../../services/bus/core/config.js";
 import { AllianceError, ErrorCode } from "../../services/bus/core/errors.js";
 import { Header } from "../../services/bus/wire/headers.js";
@@ -16,7 +15,7 @@ import { StreamName } from "../../services/bus/wire/subjects.js";
 import { createVerifier } from "../../services/bus/wire/verify.js";
 import { waitFor } from "../helpers/collect.js";
 import { makeMembers, sampleCrimeBulletin } from "../helpers/fixtures.js";
-import { openTestBus, startTestServer, testLog, type TestServer } from "../helpers/nats.js";
+import { openTestBus, startTestServer, testLog, useTestBus } from "../helpers/nats.js";
 
 const base = loadConfig();
 // Quick retries, so that the poison-message case runs in a second or two.
@@ -26,16 +25,7 @@ const fr = members.signers.fr!;
 const verify = createVerifier({ bounds: config.bounds, directory: members.directory });
 const bulletin = { channel: "crime" as const, kind: "bulletin", tlp: "AMBER" as const, lang: "fr" as const };
 
-let server: TestServer;
-let bus: Bus;
-beforeAll(async () => {
-  server = await startTestServer();
-  bus = await openTestBus(server.url, config);
-});
-afterAll(async () => {
-  await bus?.close();
-  await server?.stop();
-});
+const fixture = useTestBus(config);
 
 function collector() {
   const accepted: AllianceEvent[] = [];
@@ -45,13 +35,13 @@ function collector() {
 
 describe("bus - streams", () => {
   it("streams - provisioning twice changes nothing, and a changed bound updates the stream", async () => {
-    const again = await provisionStreams(bus.jsm, config.bounds, testLog);
+    const again = await provisionStreams(fixture.bus.jsm, config.bounds, testLog);
     expect(again.map((o) => o.action)).toEqual(["unchanged", "unchanged", "unchanged", "unchanged", "unchanged"]);
     const longer = { ...config.bounds, duplicateWindowSeconds: config.bounds.duplicateWindowSeconds + 60 };
-    const updated = await provisionStreams(bus.jsm, longer, testLog);
+    const updated = await provisionStreams(fixture.bus.jsm, longer, testLog);
     expect(updated.filter((o) => o.action === "updated")).toHaveLength(5);
     expect(updated[0]!.info.config.duplicate_window).toBe(longer.duplicateWindowSeconds * 1e9);
-    await provisionStreams(bus.jsm, config.bounds, testLog);
+    await provisionStreams(fixture.bus.jsm, config.bounds, testLog);
   });
 });
 
@@ -59,25 +49,25 @@ describe("bus - publish and subscribe", () => {
   it("publish - a signed bulletin is stored once and handled once, then acked", async () => {
     const c = collector();
     await using sub = await subscribe({
-      js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: c.handler, onRejected: c.onRejected,
+      js: fixture.bus.js, jsm: fixture.bus.jsm, verify, log: testLog, handler: c.handler, onRejected: c.onRejected,
       consumer: { stream: StreamName.crime, durable: "t-basic", startFrom: "new", settings: config.subscriber },
-      processed: (name) => openProcessedRecord(bus.js, name, config.bounds),
+      processed: (name) => openProcessedRecord(fixture.bus.js, name, config.bounds),
     });
-    const receipt = await createPublisher({ js: bus.js, signer: fr, bounds: config.bounds, log: testLog }).publish({ ...bulletin, data: sampleCrimeBulletin() });
+    const receipt = await createPublisher({ js: fixture.bus.js, signer: fr, bounds: config.bounds, log: testLog }).publish({ ...bulletin, data: sampleCrimeBulletin() });
     expect(receipt).toMatchObject({ stream: StreamName.crime, subject: "alliance.crime.fr.bulletin", attempts: 1 });
     await waitFor("the bulletin", () => c.accepted.length === 1);
     expect(c.accepted[0]!.id).toBe(receipt.id);
-    await waitFor("the ack", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
+    await waitFor("the ack", async () => (await fixture.bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
     expect(c.rejected).toEqual([]);
   });
 
   it("publish - invalid data is refused before it reaches the wire", async () => {
-    const publisher = createPublisher({ js: bus.js, signer: fr, bounds: config.bounds, log: testLog });
+    const publisher = createPublisher({ js: fixture.bus.js, signer: fr, bounds: config.bounds, log: testLog });
     await expect(publisher.publish({ ...bulletin, data: { title: "only a title" } })).rejects.toMatchObject({ code: ErrorCode.EventInvalid });
   });
 
   it("publish - a duplicate acknowledgement on the first attempt is an error: another publisher holds the id", async () => {
-    const publisher = createPublisher({ js: bus.js, signer: fr, bounds: config.bounds, log: testLog });
+    const publisher = createPublisher({ js: fixture.bus.js, signer: fr, bounds: config.bounds, log: testLog });
     const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
     await publisher.send(message);
     const second = publisher.send(message);
@@ -90,7 +80,7 @@ describe("bus - rejected messages are quarantined, never lost", () => {
   it("quarantine - a forged message is copied byte for byte with its headers and reason, then terminated", async () => {
     const c = collector();
     await using sub = await subscribe({
-      js: bus.js, jsm: bus.jsm, verify, log: testLog, handler: c.handler, onRejected: c.onRejected,
+      js: fixture.bus.js, jsm: fixture.bus.jsm, verify, log: testLog, handler: c.handler, onRejected: c.onRejected,
       consumer: { stream: StreamName.crime, durable: "t-forged", startFrom: "new", settings: config.subscriber },
       processed: async () => memoryProcessedRecord(),
     });
@@ -101,35 +91,35 @@ describe("bus - rejected messages are quarantined, never lost", () => {
     h.set(Header.MsgId, real.id);
     h.set(Header.Signature, real.signature);
     h.set("X-Extra", "kept");
-    const ack = await bus.js.publish(real.subject, tampered, { headers: h, msgID: real.id });
+    const ack = await fixture.bus.js.publish(real.subject, tampered, { headers: h, msgID: real.id });
     await waitFor("the rejection", () => c.rejected.length === 1);
     expect(c.rejected[0]).toMatchObject({ reason: Reason.BadSignature, seq: ack.seq });
     expect(c.accepted).toEqual([]);
 
-    const stored = (await listQuarantine(bus.js, bus.jsm, Reason.BadSignature)).find((e) => e.originalSeq === ack.seq)!;
+    const stored = (await listQuarantine(fixture.bus.js, fixture.bus.jsm, Reason.BadSignature)).find((e) => e.originalSeq === ack.seq)!;
     expect(stored).toMatchObject({ reason: "bad-signature", originalSubject: real.subject, originalStream: StreamName.crime, claimedOrigin: "fr", consumer: sub.consumerName });
-    const copy = await bus.jsm.streams.getMessage(StreamName.quarantine, { seq: stored.seq });
+    const copy = await fixture.bus.jsm.streams.getMessage(StreamName.quarantine, { seq: stored.seq });
     expect(Buffer.from(copy!.data).equals(Buffer.from(tampered))).toBe(true);
     // The original headers travel encoded in one header JetStream does not act on (docs/protocol.md §7).
     expect(copy!.header.get(Header.Signature)).toBe("");
     expect(stored.originalHeaders).toEqual(expect.arrayContaining([[Header.Signature, [real.signature]], ["X-Extra", ["kept"]], [Header.MsgId, [real.id]]]));
     expect(copy!.header.get(Header.OriginalMsgId)).toBe(real.id);
-    await waitFor("the term", async () => (await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
+    await waitFor("the term", async () => (await fixture.bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_ack_pending === 0);
     // Terminated means never delivered again: wait past the ack wait and look.
     await new Promise((r) => setTimeout(r, config.subscriber.ackWaitSeconds * 1000 + 500));
     expect(c.rejected).toHaveLength(1);
-    expect((await bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_redelivered).toBe(0);
+    expect((await fixture.bus.jsm.consumers.info(StreamName.crime, sub.consumerName)).num_redelivered).toBe(0);
   });
 
   it("poison - a handler that always fails gets exactly max-deliver attempts, then quarantine, and the consumer goes on", async () => {
     const attempts: number[] = [];
     const c = collector();
-    const publisher = createPublisher({ js: bus.js, signer: fr, bounds: config.bounds, log: testLog });
+    const publisher = createPublisher({ js: fixture.bus.js, signer: fr, bounds: config.bounds, log: testLog });
     const poison = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
     await using sub = await subscribe({
-      js: bus.js, jsm: bus.jsm, verify, log: testLog, onRejected: c.onRejected,
+      js: fixture.bus.js, jsm: fixture.bus.jsm, verify, log: testLog, onRejected: c.onRejected,
       consumer: { stream: StreamName.crime, durable: "t-poison", startFrom: "new", settings: config.subscriber },
-      processed: (name) => openProcessedRecord(bus.js, name, config.bounds),
+      processed: (name) => openProcessedRecord(fixture.bus.js, name, config.bounds),
       handler: async (event, ctx) => {
         if (event.id === poison.id) {
           attempts.push(ctx.deliveryCount);
@@ -150,17 +140,17 @@ describe("bus - rejected messages are quarantined, never lost", () => {
   it("duplicate - a message re-sent after the duplicate window is stored twice but handled once", async () => {
     // A stream with a 2 s duplicate window stands in for the production one of 10 minutes.
     const shortWindow = { ...config.bounds, duplicateWindowSeconds: 2, skewSeconds: 1 };
-    await provisionStreams(bus.jsm, shortWindow, testLog);
+    await provisionStreams(fixture.bus.jsm, shortWindow, testLog);
     try {
       const c = collector();
       let runs = 0;
       await using _sub = await subscribe({
-        js: bus.js, jsm: bus.jsm, verify, log: testLog, onRejected: c.onRejected,
+        js: fixture.bus.js, jsm: fixture.bus.jsm, verify, log: testLog, onRejected: c.onRejected,
         consumer: { stream: StreamName.crime, durable: "t-dup", startFrom: "new", settings: config.subscriber },
-        processed: (name) => openProcessedRecord(bus.js, name, config.bounds),
+        processed: (name) => openProcessedRecord(fixture.bus.js, name, config.bounds),
         handler: async () => void runs++,
       });
-      const publisher = createPublisher({ js: bus.js, signer: fr, bounds: config.bounds, log: testLog });
+      const publisher = createPublisher({ js: fixture.bus.js, signer: fr, bounds: config.bounds, log: testLog });
       const message = await signEvent(fr, { ...bulletin, data: sampleCrimeBulletin() }, config.bounds);
       const first = await publisher.send(message);
       await waitFor("the first handling", () => runs === 1);
@@ -171,7 +161,7 @@ describe("bus - rejected messages are quarantined, never lost", () => {
       expect(c.rejected[0]).toMatchObject({ reason: Reason.Duplicate, seq: second.seq });
       expect(runs).toBe(1);
     } finally {
-      await provisionStreams(bus.jsm, config.bounds, testLog);
+      await provisionStreams(fixture.bus.jsm, config.bounds, testLog);
     }
   });
 });
