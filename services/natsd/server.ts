@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -78,24 +78,43 @@ export function configFileOf(dir: string): string {
 export async function startNatsServer(options: NatsServerOptions): Promise<RunningNatsServer> {
   const binary = ensureNatsServer();
   mkdirSync(options.dir, { recursive: true });
-  const port = options.port ?? (await freePort());
-  const httpPort = options.httpPort ?? (await freePort());
+  const logFile = join(options.dir, "nats-server.log");
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    const httpPort = options.httpPort ?? (await freePort());
+    const logFrom = existsSync(logFile) ? statSync(logFile).size : 0;
+    try {
+      return await startOn(binary, options, port, httpPort, logFile);
+    } catch (err) {
+      // A port `freePort` found free can be taken by another process (a parallel test file) before
+      // the server binds it: ports of our choosing are chosen again, a few times.
+      const ours = options.port === undefined || options.httpPort === undefined;
+      if (!ours || attempt >= PORT_ATTEMPTS || !readFileSync(logFile, "latin1").slice(logFrom).includes("address already in use")) throw err;
+    }
+  }
+}
+
+/** How many times free ports are chosen again when one was taken before the server bound it. */
+const PORT_ATTEMPTS = 5;
+
+async function startOn(binary: string, options: NatsServerOptions, port: number, httpPort: number, logFile: string): Promise<RunningNatsServer> {
   const name = options.name ?? `alliance-${port}`;
   const storeDir = join(options.dir, "jetstream");
   const configFile = options.fromConfig ?? configFileOf(options.dir);
   if (!options.fromConfig) writeFileSync(configFile, `${baseConfig({ name, port, httpPort, storeDir, maxFileStoreBytes: serverMaxFileStoreBytes(options.quotas ?? Quotas.parse({})) })}\n${options.extraConfig ?? ""}\n`);
   const args = options.fromConfig ? ["-c", configFile, "-p", String(port), "-m", String(httpPort), "-sd", storeDir, "-n", name] : ["-c", configFile];
-  const logFd = openSync(join(options.dir, "nats-server.log"), "a");
+  const logFd = openSync(logFile, "a");
   // Its own process group: Ctrl-C in a terminal signals the foreground group, and the server must
   // not stop before the services on it have drained; whoever started it stops it, last.
   const child = spawn(binary, args, { stdio: ["ignore", logFd, logFd], detached: true });
+  closeSync(logFd);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   // Detached, it would outlive a parent that dies without stopping it: not on a normal exit.
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
   void exited.then(() => process.off("exit", killOnExit));
 
-  await waitHealthy(httpPort, exited, join(options.dir, "nats-server.log"));
+  await waitHealthy(httpPort, exited, logFile);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
